@@ -1,0 +1,63 @@
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+
+from .models import WEEKDAYS, Profile
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(required=False, help_text="Optional; used only to reset your password.")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+
+class WeekdaysField(forms.TypedMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=WEEKDAYS, coerce=int, **kwargs)
+
+
+class ProfileForm(forms.ModelForm):
+    strength_days = WeekdaysField(required=False, label="Days you usually do strength work")
+    hard_run_days = WeekdaysField(required=False, label="Days with hard runs (intervals, tempo, hills)")
+    long_run_day = forms.TypedChoiceField(
+        choices=[("", "No regular long run")] + WEEKDAYS,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Long run day",
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["unit", "strength_days", "hard_run_days", "long_run_day", "timing"]
+        labels = {"unit": "Show loads in", "timing": "When should strength sessions go?"}
+        widgets = {"unit": forms.RadioSelect, "timing": forms.RadioSelect}
+        help_texts = {
+            "timing": "Our sources disagree: one says lift on non-running days or after easy runs, "
+            "another says lift after hard runs so easy days stay easy. Pick what suits you; "
+            "Legwork uses it to suggest days."
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("long_run_day") is not None and cleaned["long_run_day"] in (cleaned.get("hard_run_days") or []):
+            self.add_error("long_run_day", "Your long run day is also marked as a hard run day; pick one.")
+        return cleaned
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password, to confirm")
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

@@ -1,0 +1,36 @@
+"""Per-runner settings that shape how the app shows and schedules things."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+class Profile(models.Model):
+    class Unit(models.TextChoices):
+        KG = "kg", "Kilograms (kg)"
+        LB = "lb", "Pounds (lb)"
+
+    class Timing(models.TextChoices):
+        # The seeds disagree; the runner chooses which view the app follows.
+        EASY_DAYS = "easy", "On non-running days or after easy runs (keeps hard days fresh)"
+        HARD_DAYS = "hard", "After hard runs (keeps easy days truly easy)"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    unit = models.CharField(max_length=2, choices=Unit.choices, default=Unit.KG)
+    strength_days = models.JSONField(default=list, blank=True, help_text="Weekdays (0=Mon) for strength work.")
+    hard_run_days = models.JSONField(default=list, blank=True, help_text="Weekdays (0=Mon) with hard runs.")
+    long_run_day = models.PositiveSmallIntegerField(null=True, blank=True, choices=WEEKDAYS)
+    timing = models.CharField(max_length=4, choices=Timing.choices, default=Timing.EASY_DAYS)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(long_run_day__isnull=True) | Q(long_run_day__lte=6), name="profile_long_run_day_weekday"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Settings for {self.user}"

@@ -1,0 +1,36 @@
+"""The one API router, and how API errors are shaped."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus database and model validation errors as 400s instead of 500s."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, IntegrityError):
+        return Response(
+            {"non_field_errors": ["That conflicts with data you already have."]}, status=status.HTTP_400_BAD_REQUEST
+        )
+    return drf_exception_handler(exc, context)
+
+
+def build_router():
+    from exercises.api import EquipmentViewSet, ExerciseViewSet, MuscleViewSet
+    from logbook.api import ProgressViewSet, SessionViewSet
+    from programs.api import EnrollmentViewSet, ProgramViewSet
+
+    router = DefaultRouter()
+    router.register("exercises", ExerciseViewSet, basename="exercise")
+    router.register("muscles", MuscleViewSet, basename="muscle")
+    router.register("equipment", EquipmentViewSet, basename="equipment")
+    router.register("programs", ProgramViewSet, basename="program")
+    router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+    router.register("sessions", SessionViewSet, basename="session")
+    router.register("progress", ProgressViewSet, basename="progress")
+    return router

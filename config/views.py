@@ -1,0 +1,23 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from programs.models import Program
+
+
+def home(request):
+    """What Legwork is, with the way into the library and the programs."""
+    return render(request, "home.html", {"programs": Program.objects.order_by("name")})
+
+
+@never_cache
+def healthz(request):
+    """Liveness and database check for load balancers: 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means "not healthy", never a 500 page
+        return JsonResponse({"status": "error", "database": str(exc.__class__.__name__)}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

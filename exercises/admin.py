@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import Equipment, Exercise, Muscle, Source
+
+
+@admin.register(Muscle)
+class MuscleAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "region"]
+    list_filter = ["region"]
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug"]
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "pattern", "unilateral", "difficulty", "impact"]
+    list_filter = ["pattern", "unilateral", "impact", "difficulty", "equipment"]
+    search_fields = ["name", "aliases", "slug"]
+    filter_horizontal = ["primary_muscles", "secondary_muscles", "equipment", "harder", "sources"]
+    prepopulated_fields = {"slug": ["name"]}

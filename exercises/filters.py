@@ -1,0 +1,40 @@
+"""One filter set for the library page and the library API, so both accept the same query."""
+
+import django_filters
+from django import forms
+
+from .models import Equipment, Exercise, Muscle
+
+
+class ExerciseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="Search", max_length=100)
+    search = django_filters.CharFilter(method="filter_search", label="Search", max_length=100)
+    muscle = django_filters.ModelChoiceFilter(
+        queryset=Muscle.objects.all(), to_field_name="slug", method="filter_muscle", empty_label="Any muscle"
+    )
+    equipment = django_filters.ModelChoiceFilter(
+        queryset=Equipment.objects.all(), to_field_name="slug", field_name="equipment", empty_label="Any equipment"
+    )
+    pattern = django_filters.ChoiceFilter(choices=Exercise.Pattern.choices, empty_label="Any pattern")
+    no_equipment = django_filters.BooleanFilter(
+        method="filter_no_equipment", label="No equipment (home-friendly)", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Exercise
+        fields = ["q", "search", "muscle", "equipment", "pattern", "no_equipment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("muscle", "equipment", "pattern"):
+            self.form.fields[name].widget.attrs["class"] = "form-select"
+        self.form.fields["no_equipment"].widget.attrs["class"] = "form-check-input"
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_muscle(self, queryset, name, value):
+        return queryset.works_muscle(value) if value else queryset
+
+    def filter_no_equipment(self, queryset, name, value):
+        return queryset.no_equipment() if value else queryset

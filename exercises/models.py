@@ -1,0 +1,148 @@
+"""The exercise library: muscles, equipment, sources and exercises."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Muscle(models.Model):
+    REGIONS = [("lower", "Lower body"), ("core", "Core"), ("upper", "Upper body")]
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    region = models.CharField(max_length=10, choices=REGIONS, default="lower")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Equipment(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "equipment"
+
+    def __str__(self):
+        return self.name
+
+
+class Source(models.Model):
+    """A seed article the library and programs are built from."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class ExerciseQuerySet(models.QuerySet):
+    def search(self, text):
+        """Match the name or any alias ("RDL", "Bulgarian split squat")."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(aliases__icontains=text))
+
+    def works_muscle(self, muscle):
+        """Exercises that work a muscle as a primary or secondary mover."""
+        return self.filter(Q(primary_muscles=muscle) | Q(secondary_muscles=muscle)).distinct()
+
+    def no_equipment(self):
+        """Exercises that can be done with bodyweight alone (home-friendly)."""
+        return self.filter(equipment__slug="bodyweight")
+
+    def with_lists(self):
+        """Prefetch everything a list row shows, so the query count stays flat."""
+        return self.prefetch_related("primary_muscles", "secondary_muscles", "equipment")
+
+
+class Exercise(models.Model):
+    class Pattern(models.TextChoices):
+        HINGE = "hinge", "Hinge"
+        SQUAT = "squat", "Squat"
+        LUNGE = "lunge", "Lunge"
+        BRIDGE = "bridge", "Bridge / hip extension"
+        CALF = "calf", "Calf / ankle"
+        PLYOMETRIC = "plyometric", "Plyometric"
+        ISOLATION = "isolation", "Isolation"
+        UPPER = "upper", "Upper body / core"
+
+    class Impact(models.TextChoices):
+        LOW = "low", "Low"
+        MODERATE = "moderate", "Moderate"
+        HIGH = "high", "High"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    aliases = models.TextField(blank=True, help_text="Other names, one per line; searched.")
+    summary = models.TextField()
+    steps = models.JSONField(default=list)
+    cues = models.JSONField(default=list)
+    safety = models.JSONField(default=list)
+    primary_muscles = models.ManyToManyField(Muscle, related_name="primary_for")
+    secondary_muscles = models.ManyToManyField(Muscle, related_name="secondary_for", blank=True)
+    equipment = models.ManyToManyField(Equipment, related_name="exercises")
+    pattern = models.CharField(max_length=12, choices=Pattern.choices)
+    unilateral = models.BooleanField(default=False, help_text="Done one side at a time.")
+    ground_contacts_per_rep = models.PositiveSmallIntegerField(null=True, blank=True)
+    impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.LOW)
+    difficulty = models.PositiveSmallIntegerField(default=2)
+    dosing = models.CharField(max_length=200)
+    reps_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_s = models.PositiveSmallIntegerField(null=True, blank=True)
+    harder = models.ManyToManyField(
+        "self", symmetrical=False, related_name="easier", blank=True, help_text="Harder variations."
+    )
+    sources = models.ManyToManyField(Source, related_name="exercises")
+
+    objects = ExerciseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(difficulty__gte=1, difficulty__lte=5), name="exercise_difficulty_1_5"),
+            models.CheckConstraint(
+                condition=Q(reps_min__isnull=True) | Q(reps_max__isnull=True) | Q(reps_min__lte=models.F("reps_max")),
+                name="exercise_reps_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(pattern="plyometric", ground_contacts_per_rep__gte=1)
+                | (~Q(pattern="plyometric") & Q(ground_contacts_per_rep__isnull=True)),
+                name="exercise_contacts_only_for_plyometrics",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("exercises:detail", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return [a for a in self.aliases.splitlines() if a.strip()]
+
+    @property
+    def is_plyometric(self):
+        return self.pattern == self.Pattern.PLYOMETRIC
+
+    def load_step_kg(self):
+        """A sensible load jump for double progression, by the heaviest kit the move uses."""
+        slugs = {e.slug for e in self.equipment.all()}
+        if "barbell" in slugs or "machine" in slugs:
+            return 5 if self.pattern in ("hinge", "squat") and not self.unilateral else 2.5
+        if "kettlebell" in slugs:
+            return 4
+        if "dumbbell" in slugs:
+            return 2
+        return 2.5

@@ -1,0 +1,241 @@
+"""The training log: sessions a runner did and the sets in them."""
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import TruncWeek
+from django.urls import reverse
+
+from exercises.models import Exercise
+from programs.models import PlannedSession
+
+MAX_REPS = 1000
+MAX_LOAD_KG = 1000
+MAX_DURATION_S = 2 * 60 * 60
+# Epley and Brzycki are only trusted for sets of this many reps or fewer.
+E1RM_MAX_REPS = 10
+
+
+class SessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def in_week(self, day):
+        start = day - timedelta(days=day.weekday())
+        return self.filter(date__gte=start, date__lt=start + timedelta(days=7))
+
+    def with_summary(self):
+        """Set counts, exercise names and program for list rows, without a query per row."""
+        return self.select_related("planned_session__enrollment__program", "planned_session__workout").annotate(
+            set_count=models.Count("sets"),
+            volume_kg=models.Sum("sets__volume_kg"),
+        )
+
+
+class Session(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="logged_sessions")
+    date = models.DateField()
+    name = models.CharField(max_length=200, blank=True, help_text="Workout name.")
+    planned_session = models.OneToOneField(
+        PlannedSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="logged_session"
+    )
+    notes = models.TextField(blank=True)
+    effort = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Overall effort, 1–10.")
+    duration_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A form posts its token once; a second submit of the same form finds it and creates nothing.
+    client_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Identifies an imported workout, so importing the same file twice adds nothing.
+    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client_token"], name="unique_session_client_token"),
+            models.UniqueConstraint(
+                fields=["user", "import_key"], condition=~Q(import_key=""), name="unique_session_import_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(effort__isnull=True) | Q(effort__gte=1, effort__lte=10), name="session_effort_1_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_min__isnull=True) | Q(duration_min__lte=24 * 60), name="session_duration_le_day"
+            ),
+            models.CheckConstraint(condition=Q(date__gte="1900-01-01"), name="session_date_after_1900"),
+        ]
+        indexes = [models.Index(fields=["user", "-date"])]
+
+    def __str__(self):
+        return f"{self.title} on {self.date}"
+
+    def get_absolute_url(self):
+        return reverse("logbook:detail", args=[self.pk])
+
+    @property
+    def title(self):
+        if self.name:
+            return self.name
+        if self.planned_session_id:
+            return f"{self.planned_session.enrollment.program.name} · {self.planned_session.workout.name}"
+        return "Training session"
+
+
+class LoggedSetQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(session__user=user)
+
+    def weighted_for_muscle(self):
+        """A set's share of a muscle's weekly set count: a left or right set is half, so a pair counts once."""
+        return models.Case(
+            models.When(side__in=["left", "right"], then=models.Value(Decimal("0.5"))),
+            default=models.Value(Decimal("1")),
+            output_field=models.DecimalField(max_digits=6, decimal_places=1),
+        )
+
+    def last_time(self, user, exercise_ids, before=None):
+        """{exercise id: [sets]} from the runner's latest session holding each exercise, in two queries."""
+        if not exercise_ids:
+            return {}
+        sessions = Session.objects.filter(user=user, sets__exercise=models.OuterRef("pk"))
+        if before is not None:
+            sessions = sessions.filter(date__lt=before)
+        latest = sessions.order_by("-date", "-id").values("id")[:1]
+        pairs = (
+            Exercise.objects.filter(id__in=exercise_ids)
+            .annotate(session_id=models.Subquery(latest))
+            .filter(session_id__isnull=False)
+            .values_list("id", "session_id")
+        )
+        match = Q(pk__in=[])
+        for exercise_id, session_id in pairs:
+            match |= Q(exercise_id=exercise_id, session_id=session_id)
+        found = {}
+        for logged in self.filter(match).select_related("session", "exercise").order_by("order"):
+            found.setdefault(logged.exercise_id, []).append(logged)
+        return found
+
+    def by_week(self):
+        return self.annotate(week=TruncWeek("session__date"))
+
+
+class LoggedSet(models.Model):
+    class Side(models.TextChoices):
+        BOTH = "both", "Both / each side"
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+
+    class Kind(models.TextChoices):
+        WORKING = "working", "Working set"
+        WARMUP = "warmup", "Warm-up"
+        DROP = "drop", "Drop set"
+        FAILURE = "failure", "To failure"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="sets")
+    order = models.PositiveSmallIntegerField()
+    # Null only for an imported exercise the library does not know; its name is kept in exercise_name.
+    exercise = models.ForeignKey(Exercise, null=True, blank=True, on_delete=models.PROTECT, related_name="logged_sets")
+    exercise_name = models.CharField(max_length=200, blank=True)
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_s = models.PositiveIntegerField(null=True, blank=True)
+    distance_m = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    load_kg = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    side = models.CharField(max_length=5, choices=Side.choices, default=Side.BOTH)
+    rpe = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.WORKING)
+    note = models.CharField(max_length=500, blank=True)
+    # Derived on save so progress pages aggregate in the database.
+    volume_kg = models.DecimalField(max_digits=10, decimal_places=3, default=0, editable=False)
+    e1rm_kg = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, editable=False)
+    contacts = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = LoggedSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exercise__isnull=False) | ~Q(exercise_name=""), name="set_names_an_exercise"
+            ),
+            models.CheckConstraint(
+                condition=Q(reps__isnull=False) | Q(duration_s__isnull=False) | Q(distance_m__isnull=False),
+                name="set_has_reps_or_duration",
+            ),
+            models.CheckConstraint(
+                condition=Q(reps__isnull=True) | Q(reps__gte=1, reps__lte=MAX_REPS), name="set_reps_1_1000"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_s__isnull=True) | Q(duration_s__gte=1, duration_s__lte=MAX_DURATION_S),
+                name="set_duration_up_to_2h",
+            ),
+            models.CheckConstraint(
+                condition=Q(load_kg__isnull=True) | Q(load_kg__gte=0, load_kg__lte=MAX_LOAD_KG),
+                name="set_load_0_1000kg",
+            ),
+            models.CheckConstraint(condition=Q(rpe__isnull=True) | Q(rpe__gte=6, rpe__lte=10), name="set_rpe_6_10"),
+            models.CheckConstraint(condition=Q(distance_m__isnull=True) | Q(distance_m__gte=0), name="set_distance_ok"),
+        ]
+        indexes = [models.Index(fields=["exercise", "session"])]
+
+    def __str__(self):
+        return f"{self.exercise_label}: {self.describe()}"
+
+    def save(self, *args, **kwargs):
+        self.compute_derived()
+        super().save(*args, **kwargs)
+
+    @property
+    def exercise_label(self):
+        return self.exercise.name if self.exercise_id else self.exercise_name
+
+    def describe(self):
+        parts = []
+        if self.reps:
+            parts.append(f"{self.reps} reps")
+        if self.duration_s:
+            parts.append(f"{self.duration_s} s")
+        if self.load_kg:
+            parts.append(f"{self.load_kg.normalize():f} kg")
+        return " × ".join(parts) or "—"
+
+    @property
+    def sides(self):
+        """How many sides this row stands for: a unilateral 'both' row is one set on each side."""
+        if self.exercise_id and self.exercise.unilateral and self.side == self.Side.BOTH:
+            return 2
+        return 1
+
+    def compute_derived(self):
+        load = self.load_kg or Decimal(0)
+        reps = self.reps or 0
+        self.volume_kg = load * reps * self.sides
+        self.contacts = reps * self.sides * ((self.exercise.ground_contacts_per_rep or 0) if self.exercise_id else 0)
+        if load > 0 and 1 <= reps <= E1RM_MAX_REPS:
+            self.e1rm_kg = round(epley(load, reps), 2)
+        else:
+            self.e1rm_kg = None
+
+
+def epley(load, reps):
+    """Estimated one-rep max, Epley: w × (1 + r/30)."""
+    load = Decimal(load)
+    return load if reps == 1 else load * (1 + Decimal(reps) / 30)
+
+
+def brzycki(load, reps):
+    """Estimated one-rep max, Brzycki: w × 36 / (37 − r)."""
+    return Decimal(load) * 36 / (37 - Decimal(reps))
+
+
+def e1rm_range(load, reps):
+    """(low, high) of the two estimates, or None outside the reps they are trusted for."""
+    if not load or not reps or reps > E1RM_MAX_REPS:
+        return None
+    a, b = epley(load, reps), brzycki(load, reps)
+    return (round(min(a, b), 1), round(max(a, b), 1))

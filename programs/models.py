@@ -1,0 +1,325 @@
+"""Program templates (content) and a runner's enrolments with their dated schedule."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from exercises.models import Equipment, Exercise, Source
+
+from . import schedule
+
+
+class Program(models.Model):
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", "Beginner"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    goal = models.TextField()
+    summary = models.TextField()
+    level = models.CharField(max_length=12, choices=Level.choices)
+    weeks = models.PositiveSmallIntegerField()
+    sessions_per_week = models.PositiveSmallIntegerField()
+    sessions_per_week_min = models.PositiveSmallIntegerField()
+    min_hours_between = models.PositiveSmallIntegerField(default=24)
+    is_plyometric = models.BooleanField(default=False)
+    equipment = models.ManyToManyField(Equipment, related_name="programs")
+    duration_min = models.PositiveSmallIntegerField()
+    duration_max = models.PositiveSmallIntegerField()
+    timing = models.TextField()
+    warmup = models.TextField()
+    progression = models.TextField()
+    sources = models.ManyToManyField(Source, related_name="programs")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sessions_per_week__gte=1, sessions_per_week__lte=7), name="program_sessions_per_week_1_7"
+            ),
+            models.CheckConstraint(
+                condition=Q(sessions_per_week_min__lte=models.F("sessions_per_week")),
+                name="program_min_sessions_le_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_min__lte=models.F("duration_max")), name="program_duration_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:detail", args=[self.slug])
+
+    def workouts_in_order(self):
+        return Workout.objects.filter(week__program=self).select_related("week").order_by("week__number", "order")
+
+
+class ProgramWeek(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="program_weeks")
+    number = models.PositiveSmallIntegerField()
+    focus = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["program", "number"]
+        constraints = [models.UniqueConstraint(fields=["program", "number"], name="unique_week_number")]
+
+    def __str__(self):
+        return f"{self.program} · week {self.number}"
+
+
+class Workout(models.Model):
+    """One session of a program week: an ordered list of prescriptions."""
+
+    week = models.ForeignKey(ProgramWeek, on_delete=models.CASCADE, related_name="workouts")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["week", "order"]
+        constraints = [models.UniqueConstraint(fields=["week", "order"], name="unique_workout_order")]
+
+    def __str__(self):
+        return f"{self.week} · {self.name}"
+
+    def _totals(self):
+        items = self.prescriptions.all()
+        return [p.totals() for p in items]
+
+    @property
+    def minutes(self):
+        """Work plus rest, rounded up to whole minutes (warm-up not included)."""
+        seconds = sum(t["seconds"] for t in self._totals())
+        return -(-seconds // 60)
+
+    @property
+    def ground_contacts(self):
+        """(low, high) foot contacts for the whole session, from the rep range."""
+        totals = self._totals()
+        return sum(t["contacts"][0] for t in totals), sum(t["contacts"][1] for t in totals)
+
+
+class Prescription(models.Model):
+    workout = models.ForeignKey(Workout, on_delete=models.CASCADE, related_name="prescriptions")
+    order = models.PositiveSmallIntegerField()
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="prescriptions")
+    sets = models.PositiveSmallIntegerField()
+    reps_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_s = models.PositiveSmallIntegerField(null=True, blank=True)
+    per_side = models.BooleanField(default=False)
+    rest_s = models.PositiveSmallIntegerField()
+    load = models.CharField(max_length=200, help_text="Load guidance, e.g. a tempo or 'last 2–3 reps hard'.")
+    note = models.CharField(max_length=300, blank=True)
+
+    # Seconds per rep, used only to estimate a session's length.
+    SECONDS_PER_REP = 3
+
+    class Meta:
+        ordering = ["workout", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["workout", "order"], name="unique_prescription_order"),
+            models.CheckConstraint(condition=Q(sets__gte=1), name="prescription_sets_positive"),
+            models.CheckConstraint(
+                condition=(
+                    Q(reps_min__gte=1, reps_max__gte=models.F("reps_min"), duration_s__isnull=True)
+                    | Q(reps_min__isnull=True, reps_max__isnull=True, duration_s__gte=1)
+                ),
+                name="prescription_reps_xor_duration",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exercise} {self.sets}×{self.target}"
+
+    @property
+    def target(self):
+        if self.duration_s:
+            return f"{self.duration_s} s"
+        reps = f"{self.reps_min}" if self.reps_min == self.reps_max else f"{self.reps_min}–{self.reps_max}"
+        return f"{reps} per side" if self.per_side else reps
+
+    def totals(self):
+        sides = 2 if self.per_side else 1
+        work = self.duration_s * sides if self.duration_s else self.reps_max * self.SECONDS_PER_REP * sides
+        seconds = self.sets * work + max(self.sets - 1, 0) * self.rest_s
+        per_rep = self.exercise.ground_contacts_per_rep or 0
+        low = self.sets * (self.reps_min or 0) * per_rep * sides
+        high = self.sets * (self.reps_max or 0) * per_rep * sides
+        return {"seconds": seconds, "contacts": (low, high)}
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def current(self):
+        return self.filter(status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED])
+
+    def with_progress(self):
+        return self.annotate(
+            sessions_total=Count("planned_sessions"),
+            sessions_done=Count("planned_sessions", filter=Q(planned_sessions__status=PlannedSession.Status.DONE)),
+            sessions_skipped=Count(
+                "planned_sessions", filter=Q(planned_sessions__status=PlannedSession.Status.SKIPPED)
+            ),
+        )
+
+
+class Enrollment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
+    start_date = models.DateField()
+    weekdays = models.JSONField(help_text="Training weekdays, 0 = Monday.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "program"],
+                condition=Q(status__in=["active", "paused"]),
+                name="one_current_enrollment_per_program",
+                violation_error_message="You are already following this program.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.program}"
+
+    def get_absolute_url(self):
+        return reverse("programs:enrollment", args=[self.pk])
+
+    @classmethod
+    def start(cls, user, program, start_date, weekdays):
+        """Enrol a runner and lay the whole block onto dates, all or nothing."""
+        with transaction.atomic():
+            enrollment = cls.objects.create(user=user, program=program, start_date=start_date, weekdays=weekdays)
+            enrollment.lay_out_schedule()
+        return enrollment
+
+    def warnings(self):
+        profile = self.user.profile
+        return schedule.warnings(
+            self.weekdays,
+            sessions_per_week=self.program.sessions_per_week,
+            min_hours_between=self.program.min_hours_between,
+            long_run_day=profile.long_run_day,
+        )
+
+    def lay_out_schedule(self):
+        """Create one planned session per workout of the block, on the training weekdays."""
+        workouts = list(self.program.workouts_in_order())
+        dates = schedule.lay_out(self.start_date, self.weekdays, len(workouts))
+        PlannedSession.objects.bulk_create(
+            PlannedSession(enrollment=self, workout=w, week=w.week.number, sequence=i, date=d)
+            for i, (w, d) in enumerate(zip(workouts, dates, strict=True), start=1)
+        )
+
+    def relay_pending(self, start, after_sequence=0):
+        """Re-date every session still to do (after `after_sequence`) onto training days from `start`."""
+        pending = list(
+            self.planned_sessions.filter(status=PlannedSession.Status.PLANNED, sequence__gt=after_sequence).order_by(
+                "sequence"
+            )
+        )
+        for session, day in zip(pending, schedule.lay_out(start, self.weekdays, len(pending)), strict=True):
+            session.date = day
+        PlannedSession.objects.bulk_update(pending, ["date"])
+
+    def pause(self):
+        self.status = self.Status.PAUSED
+        self.save(update_fields=["status"])
+
+    def resume(self, today=None):
+        """Carry on from today: what was left is laid onto the coming training days."""
+        self.status = self.Status.ACTIVE
+        self.save(update_fields=["status"])
+        self.relay_pending(today or timezone.localdate())
+
+    def restart(self, today=None):
+        """Start the block again from today; logged sessions stay in the log, unlinked."""
+        self.planned_sessions.all().delete()
+        self.start_date = today or timezone.localdate()
+        self.status = self.Status.ACTIVE
+        self.save(update_fields=["start_date", "status"])
+        self.lay_out_schedule()
+
+    def refresh_status(self):
+        """Completed once nothing is left to do; active again if a session is reopened."""
+        left = self.planned_sessions.filter(status=PlannedSession.Status.PLANNED).exists()
+        if not left and self.status == self.Status.ACTIVE:
+            self.status = self.Status.COMPLETED
+        elif left and self.status == self.Status.COMPLETED:
+            self.status = self.Status.ACTIVE
+        else:
+            return
+        self.save(update_fields=["status"])
+
+
+class PlannedSessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(enrollment__user=user)
+
+    def pending(self):
+        return self.filter(status=PlannedSession.Status.PLANNED)
+
+
+class PlannedSession(models.Model):
+    """One workout of an enrolment, laid onto a date."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped"
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="planned_sessions")
+    workout = models.ForeignKey(Workout, on_delete=models.PROTECT, related_name="planned_sessions")
+    sequence = models.PositiveSmallIntegerField()
+    week = models.PositiveSmallIntegerField()
+    date = models.DateField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PLANNED)
+
+    objects = PlannedSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["enrollment", "sequence"], name="unique_session_sequence")]
+        indexes = [models.Index(fields=["enrollment", "status", "date"])]
+
+    def __str__(self):
+        return f"{self.enrollment.program} · {self.workout.name} on {self.date}"
+
+    def skip(self):
+        self.status = self.Status.SKIPPED
+        self.save(update_fields=["status"])
+        self.enrollment.refresh_status()
+
+    def move(self, new_date):
+        """Move this session to a new date; every later session still to do moves with it."""
+        self.date = new_date
+        self.save(update_fields=["date"])
+        self.enrollment.relay_pending(new_date + timezone.timedelta(days=1), after_sequence=self.sequence)
+
+    def mark_done(self):
+        self.status = self.Status.DONE
+        self.save(update_fields=["status"])
+        self.enrollment.refresh_status()
+
+    def reopen(self):
+        self.status = self.Status.PLANNED
+        self.save(update_fields=["status"])
+        self.enrollment.refresh_status()

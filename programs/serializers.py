@@ -1,0 +1,160 @@
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import serializers
+
+from .forms import check_start_date, check_weekdays
+from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
+
+
+class PrescriptionSerializer(serializers.ModelSerializer):
+    exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Prescription
+        fields = [
+            "order",
+            "exercise",
+            "sets",
+            "reps_min",
+            "reps_max",
+            "duration_s",
+            "per_side",
+            "rest_s",
+            "load",
+            "note",
+        ]
+
+
+class WorkoutSerializer(serializers.ModelSerializer):
+    prescriptions = PrescriptionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Workout
+        fields = ["id", "order", "name", "minutes", "prescriptions"]
+
+
+class WeekSerializer(serializers.ModelSerializer):
+    sessions = WorkoutSerializer(source="workouts", many=True, read_only=True)
+
+    class Meta:
+        model = ProgramWeek
+        fields = ["number", "focus", "sessions"]
+
+
+class ProgramListSerializer(serializers.ModelSerializer):
+    equipment = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api:program-detail", lookup_field="slug")
+
+    class Meta:
+        model = Program
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "goal",
+            "level",
+            "weeks",
+            "sessions_per_week",
+            "sessions_per_week_min",
+            "min_hours_between",
+            "is_plyometric",
+            "equipment",
+            "duration_min",
+            "duration_max",
+        ]
+
+
+class ProgramDetailSerializer(ProgramListSerializer):
+    weeks_plan = WeekSerializer(source="program_weeks", many=True, read_only=True)
+    sources = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta(ProgramListSerializer.Meta):
+        fields = ProgramListSerializer.Meta.fields + [
+            "summary",
+            "timing",
+            "warmup",
+            "progression",
+            "sources",
+            "weeks_plan",
+        ]
+
+
+class PlannedSessionSerializer(serializers.ModelSerializer):
+    workout = serializers.CharField(source="workout.name", read_only=True)
+    logged_session = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlannedSession
+        fields = ["id", "date", "week", "sequence", "workout", "status", "logged_session"]
+
+    def get_logged_session(self, obj) -> int | None:
+        logged = getattr(obj, "logged_session", None)
+        return logged.pk if logged else None
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
+    weekdays = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), allow_empty=True)
+    start_date = serializers.DateField(required=False)
+    sessions = PlannedSessionSerializer(source="planned_sessions", many=True, read_only=True)
+    warnings = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=[Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED], required=False)
+
+    class Meta:
+        model = Enrollment
+        fields = ["id", "program", "start_date", "weekdays", "status", "warnings", "sessions", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def get_warnings(self, obj) -> list[str]:
+        return obj.warnings()
+
+    def validate_weekdays(self, value):
+        if error := check_weekdays(value):
+            raise serializers.ValidationError(error)
+        return sorted(value)
+
+    def validate_start_date(self, value):
+        if self.instance is not None and value != self.instance.start_date:
+            raise serializers.ValidationError("The start date can't be changed; restart the program instead.")
+        if self.instance is None and (error := check_start_date(value)):
+            raise serializers.ValidationError(error)
+        return value
+
+    def validate_program(self, value):
+        if self.instance is not None and value != self.instance.program:
+            raise serializers.ValidationError("The program of an enrolment can't be changed.")
+        return value
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        if self.instance is None:
+            if "weekdays" not in attrs:
+                raise serializers.ValidationError({"weekdays": ["This field is required."]})
+            if Enrollment.objects.for_user(user).current().filter(program=attrs["program"]).exists():
+                raise serializers.ValidationError({"program": ["You are already following this program."]})
+        instance = self.instance
+        completed = instance is not None and instance.status == Enrollment.Status.COMPLETED
+        if completed and attrs.get("status", instance.status) != instance.status:
+            raise serializers.ValidationError({"status": ["This block is complete; restart it on the site."]})
+        return attrs
+
+    def create(self, validated_data):
+        return Enrollment.start(
+            validated_data["user"],
+            validated_data["program"],
+            validated_data.get("start_date") or timezone.localdate(),
+            validated_data["weekdays"],
+        )
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        if "weekdays" in validated_data and validated_data["weekdays"] != instance.weekdays:
+            instance.weekdays = validated_data["weekdays"]
+            instance.save(update_fields=["weekdays"])
+            instance.relay_pending(timezone.localdate())
+        status = validated_data.get("status")
+        if status == Enrollment.Status.PAUSED and instance.status == Enrollment.Status.ACTIVE:
+            instance.pause()
+        elif status == Enrollment.Status.ACTIVE and instance.status == Enrollment.Status.PAUSED:
+            instance.resume()
+        return instance

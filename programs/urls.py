@@ -1,0 +1,20 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "programs"
+urlpatterns = [
+    path("programs/", views.program_list, name="list"),
+    path("programs/<slug:slug>/", views.program_detail, name="detail"),
+    path("programs/<slug:slug>/enroll/", views.enroll, name="enroll"),
+    path("today/", views.today, name="today"),
+    path("enrollments/", views.enrollment_list, name="enrollments"),
+    path("enrollments/<int:pk>/", views.enrollment_detail, name="enrollment"),
+    re_path(
+        r"^enrollments/(?P<pk>[0-9]+)/(?P<action>pause|resume|restart|leave)/$",
+        views.enrollment_action,
+        name="enrollment_action",
+    ),
+    path("planned/<int:pk>/skip/", views.planned_skip, name="skip"),
+    path("planned/<int:pk>/move/", views.planned_move, name="move"),
+]

@@ -1,0 +1,213 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from logbook.models import LoggedSet
+
+from . import schedule
+from .forms import EnrollForm, MoveForm
+from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
+
+
+def workouts_with_items():
+    """Workouts with their prescriptions and exercises, for pages that show a session's contents."""
+    return Workout.objects.prefetch_related(
+        Prefetch("prescriptions", queryset=Prescription.objects.select_related("exercise").order_by("order"))
+    )
+
+
+def program_list(request):
+    """All program templates."""
+    programs = Program.objects.prefetch_related("equipment")
+    return render(request, "programs/program_list.html", {"programs": programs})
+
+
+def program_detail(request, slug):
+    """The plan week by week, with each session's time and (for plyometrics) ground contacts."""
+    program = get_object_or_404(
+        Program.objects.prefetch_related(
+            "equipment",
+            "sources",
+            Prefetch(
+                "program_weeks",
+                queryset=ProgramWeek.objects.order_by("number").prefetch_related(
+                    Prefetch("workouts", queryset=workouts_with_items().order_by("order"))
+                ),
+            ),
+        ),
+        slug=slug,
+    )
+    enrollment = None
+    if request.user.is_authenticated:
+        enrollment = Enrollment.objects.for_user(request.user).current().filter(program=program).first()
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "enrollment": enrollment,
+            "form": enroll_form(request, program) if not enrollment else None,
+        },
+    )
+
+
+def enroll_form(request, program, data=None):
+    if not request.user.is_authenticated:
+        return None
+    profile = request.user.profile
+    suggested = schedule.suggest(
+        sessions_per_week=program.sessions_per_week,
+        min_hours_between=program.min_hours_between,
+        strength_days=profile.strength_days,
+        hard_run_days=profile.hard_run_days,
+        long_run_day=profile.long_run_day,
+        after_hard=profile.timing == profile.Timing.HARD_DAYS,
+    )
+    return EnrollForm(
+        data, user=request.user, program=program, initial={"start_date": timezone.localdate(), "weekdays": suggested}
+    )
+
+
+@login_required
+def enroll(request, slug):
+    """Enrol in a program; weekday choices that break its rules are shown as warnings to confirm, never refused."""
+    program = get_object_or_404(Program, slug=slug)
+    form = enroll_form(request, program, request.POST or None)
+    warnings = []
+    if form.is_valid():
+        warnings = schedule.warnings(
+            form.cleaned_data["weekdays"],
+            sessions_per_week=program.sessions_per_week,
+            min_hours_between=program.min_hours_between,
+            long_run_day=request.user.profile.long_run_day,
+        )
+        if not warnings or form.cleaned_data["confirm"]:
+            enrollment = Enrollment.start(
+                request.user, program, form.cleaned_data["start_date"], form.cleaned_data["weekdays"]
+            )
+            messages.success(request, f"You are following {program.name}. Your first session is below.")
+            return redirect(enrollment)
+        # Shown once more with the warnings; sending it again means "enrol anyway".
+        data = request.POST.copy()
+        data["confirm"] = "True"
+        form = enroll_form(request, program, data)
+        form.is_valid()
+    return render(request, "programs/enroll.html", {"program": program, "form": form, "warnings": warnings})
+
+
+def next_sessions(user):
+    """Each active enrolment's next session still to do, with everything needed to show it."""
+    next_id = (
+        PlannedSession.objects.filter(enrollment=OuterRef("pk"), status=PlannedSession.Status.PLANNED)
+        .order_by("date", "sequence")
+        .values("id")[:1]
+    )
+    ids = (
+        Enrollment.objects.for_user(user)
+        .filter(status=Enrollment.Status.ACTIVE)
+        .annotate(next_id=Subquery(next_id))
+        .values_list("next_id", flat=True)
+    )
+    return (
+        PlannedSession.objects.filter(id__in=[i for i in ids if i])
+        .select_related("enrollment__program")
+        .prefetch_related(Prefetch("workout", queryset=workouts_with_items()))
+        .order_by("date", "enrollment__program__name")
+    )
+
+
+@login_required
+def today(request):
+    """What is due today in every program the runner follows, or when the next session is."""
+    sessions = list(next_sessions(request.user))
+    today = timezone.localdate()
+    exercise_ids = {p.exercise_id for s in sessions for p in s.workout.prescriptions.all()}
+    last = LoggedSet.objects.last_time(request.user, exercise_ids)
+    for s in sessions:
+        s.due = s.date <= today
+        s.overdue_days = (today - s.date).days
+        s.items = [(p, last.get(p.exercise_id, [])) for p in s.workout.prescriptions.all()]
+    paused = Enrollment.objects.for_user(request.user).filter(status=Enrollment.Status.PAUSED).select_related("program")
+    return render(
+        request,
+        "programs/today.html",
+        {"sessions": sessions, "today": today, "paused": paused, "any_due": any(s.due for s in sessions)},
+    )
+
+
+@login_required
+def enrollment_list(request):
+    """The runner's enrolments with progress, and what can be done with each."""
+    enrollments = Enrollment.objects.for_user(request.user).with_progress().select_related("program")
+    return render(request, "programs/enrollment_list.html", {"enrollments": enrollments})
+
+
+@login_required
+def enrollment_detail(request, pk):
+    """One enrolment's whole dated schedule, with skip and move for what was missed."""
+    enrollment = get_object_or_404(
+        Enrollment.objects.with_progress().select_related("program"), pk=pk, user=request.user
+    )
+    sessions = enrollment.planned_sessions.select_related("workout", "logged_session").order_by("sequence")
+    return render(
+        request,
+        "programs/enrollment_detail.html",
+        {"enrollment": enrollment, "sessions": sessions, "today": timezone.localdate(), "move_form": MoveForm()},
+    )
+
+
+@login_required
+@require_POST
+def enrollment_action(request, pk, action):
+    """Pause, resume, restart or leave an enrolment."""
+    enrollment = get_object_or_404(Enrollment, pk=pk, user=request.user)
+    if action == "pause" and enrollment.status == Enrollment.Status.ACTIVE:
+        enrollment.pause()
+        messages.info(request, f"{enrollment.program.name} is paused. Resume it whenever you are ready.")
+    elif action == "resume" and enrollment.status == Enrollment.Status.PAUSED:
+        enrollment.resume()
+        messages.success(request, "Resumed: the sessions left are on your coming training days.")
+    elif action == "restart":
+        enrollment.restart()
+        messages.success(request, f"{enrollment.program.name} starts again today. Your logged sessions are kept.")
+    elif action == "leave":
+        name = enrollment.program.name
+        enrollment.delete()
+        messages.info(request, f"You have left {name}. Sessions you logged stay in your log.")
+        return redirect("programs:enrollments")
+    else:
+        messages.error(request, "That can't be done to this program right now.")
+    return redirect(enrollment)
+
+
+@login_required
+@require_POST
+def planned_skip(request, pk):
+    """Skip a session; the block carries on with the next one."""
+    planned = get_object_or_404(PlannedSession, pk=pk, enrollment__user=request.user)
+    if planned.status != PlannedSession.Status.PLANNED:
+        messages.error(request, "Only a session still to do can be skipped.")
+    else:
+        planned.skip()
+        messages.info(request, f"Skipped {planned.workout.name} of week {planned.week}.")
+    return redirect(planned.enrollment)
+
+
+@login_required
+def planned_move(request, pk):
+    """Move a session to a new date; the rest of the schedule moves with it."""
+    planned = get_object_or_404(
+        PlannedSession.objects.select_related("enrollment__program", "workout"), pk=pk, enrollment__user=request.user
+    )
+    form = MoveForm(request.POST or None, initial={"date": timezone.localdate()})
+    if planned.status != PlannedSession.Status.PLANNED:
+        messages.error(request, "Only a session still to do can be moved.")
+        return redirect(planned.enrollment)
+    if form.is_valid():
+        planned.move(form.cleaned_data["date"])
+        messages.success(request, f"Moved to {form.cleaned_data['date']:%A %-d %B}; later sessions follow on.")
+        return redirect(planned.enrollment)
+    return render(request, "programs/planned_move.html", {"planned": planned, "form": form})
