@@ -5,6 +5,36 @@ from django import forms
 
 from .models import Equipment, Exercise, Muscle
 
+TRUE_VALUES = {"true", "on", "1", "yes"}
+FALSE_VALUES = {"false", "off", "0", "no", ""}
+
+
+class FlagCheckbox(forms.CheckboxInput):
+    """A checkbox that passes an unrecognised value on to the field instead of reading it as "ticked"."""
+
+    def value_from_datadict(self, data, files, name):
+        if name not in data:
+            return False
+        value = str(data.get(name)).strip().lower()
+        if value in TRUE_VALUES:
+            return True
+        if value in FALSE_VALUES:
+            return False
+        return value
+
+
+class FlagField(forms.NullBooleanField):
+    widget = FlagCheckbox
+
+    def to_python(self, value):
+        if value in (True, False, None):
+            return value
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+
+class FlagFilter(django_filters.BooleanFilter):
+    field_class = FlagField
+
 
 class ExerciseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search", max_length=100)
@@ -16,9 +46,7 @@ class ExerciseFilter(django_filters.FilterSet):
         queryset=Equipment.objects.all(), to_field_name="slug", field_name="equipment", empty_label="Any equipment"
     )
     pattern = django_filters.ChoiceFilter(choices=Exercise.Pattern.choices, empty_label="Any pattern")
-    no_equipment = django_filters.BooleanFilter(
-        method="filter_no_equipment", label="No equipment (home-friendly)", widget=forms.CheckboxInput
-    )
+    no_equipment = FlagFilter(method="filter_no_equipment", label="No equipment (home-friendly)")
 
     class Meta:
         model = Exercise

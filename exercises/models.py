@@ -1,5 +1,7 @@
 """The exercise library: muscles, equipment, sources and exercises."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -136,13 +138,21 @@ class Exercise(models.Model):
     def is_plyometric(self):
         return self.pattern == self.Pattern.PLYOMETRIC
 
-    def load_step_kg(self):
-        """A sensible load jump for double progression, by the heaviest kit the move uses."""
+    def load_step_kg(self, unit="kg"):
+        """A sensible load jump for double progression, by the kit the move uses, in kg.
+
+        Big two-legged barbell lifts jump 5 kg (10 lb); dumbbells 2 kg (5 lb); kettlebells come
+        in 4 kg steps; machines and other barbell work 2.5 kg (5 lb).
+        """
         slugs = {e.slug for e in self.equipment.all()}
-        if "barbell" in slugs or "machine" in slugs:
-            return 5 if self.pattern in ("hinge", "squat") and not self.unilateral else 2.5
-        if "kettlebell" in slugs:
-            return 4
-        if "dumbbell" in slugs:
-            return 2
-        return 2.5
+        if "barbell" in slugs and self.pattern in ("hinge", "squat") and not self.unilateral:
+            kg, lb = "5", "10"
+        elif "dumbbell" in slugs:
+            kg, lb = "2", "5"
+        elif "kettlebell" in slugs:
+            kg, lb = "4", "10"
+        else:
+            kg, lb = "2.5", "5"
+        if unit == "lb":
+            return (Decimal(lb) * Decimal("0.45359237")).quantize(Decimal("0.001"))
+        return Decimal(kg)

@@ -5,6 +5,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import TruncWeek
@@ -13,9 +15,29 @@ from django.urls import reverse
 from exercises.models import Exercise
 from programs.models import PlannedSession
 
+from .units import format_load
+
 MAX_REPS = 1000
 MAX_LOAD_KG = 1000
 MAX_DURATION_S = 2 * 60 * 60
+RPE_CHOICES = [(Decimal(x) / 2, f"{Decimal(x) / 2:g}") for x in range(12, 21)]
+
+
+def validate_log_date(value):
+    """No sessions dated more than a day ahead (time zones) or before 1900."""
+    from django.utils import timezone
+
+    if value > timezone.localdate() + timedelta(days=1):
+        raise ValidationError("A session can't be dated more than a day in the future.")
+    if value.year < 1900:
+        raise ValidationError("Dates before 1900 are not accepted.")
+
+
+def validate_rpe(value):
+    if value is not None and (value < 6 or value > 10 or (value * 2) % 1):
+        raise ValidationError("RPE runs from 6 to 10 in half steps (6, 6.5, … 10).")
+
+
 # Epley and Brzycki are only trusted for sets of this many reps or fewer.
 E1RM_MAX_REPS = 10
 
@@ -38,14 +60,22 @@ class SessionQuerySet(models.QuerySet):
 
 class Session(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="logged_sessions")
-    date = models.DateField()
+    date = models.DateField(validators=[validate_log_date])
+    start_time = models.TimeField(null=True, blank=True, help_text="When the workout started, if known.")
     name = models.CharField(max_length=200, blank=True, help_text="Workout name.")
     planned_session = models.OneToOneField(
         PlannedSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="logged_session"
     )
     notes = models.TextField(blank=True)
-    effort = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Overall effort, 1–10.")
-    duration_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    effort = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Overall effort, 1–10.",
+    )
+    duration_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)], help_text="Minutes."
+    )
     # A form posts its token once; a second submit of the same form finds it and creates nothing.
     client_token = models.UUIDField(default=uuid.uuid4, editable=False)
     # Identifies an imported workout, so importing the same file twice adds nothing.
@@ -77,6 +107,62 @@ class Session(models.Model):
 
     def get_absolute_url(self):
         return reverse("logbook:detail", args=[self.pk])
+
+    def replace_sets(self, rows):
+        """Replace every set of this session with `rows` (dicts of LoggedSet fields), in order."""
+        self.sets.all().delete()
+        new_sets = []
+        for order, row in enumerate(rows, start=1):
+            logged = LoggedSet(session=self, order=order, **row)
+            logged.compute_derived()
+            new_sets.append(logged)
+        LoggedSet.objects.bulk_create(new_sets)
+
+    def sync_plan(self, previous_planned_id=None):
+        """Mark the linked planned session done; reopen one this session no longer points at."""
+        if previous_planned_id and previous_planned_id != self.planned_session_id:
+            old = PlannedSession.objects.filter(pk=previous_planned_id).select_related("enrollment").first()
+            if old:
+                old.reopen()
+        if self.planned_session_id and self.planned_session.status != PlannedSession.Status.DONE:
+            self.planned_session.mark_done()
+
+    def delete(self, *args, **kwargs):
+        planned = self.planned_session
+        result = super().delete(*args, **kwargs)
+        if planned is not None:
+            planned.reopen()
+        return result
+
+    def new_records(self, unit="kg"):
+        """Personal records this session set, compared with every session before it, as sentences."""
+        best = {"e1rm": models.Max("e1rm_kg"), "load": models.Max("load_kg"), "reps": models.Max("reps")}
+        mine = {
+            row["exercise"]: row for row in self.sets.filter(exercise__isnull=False).values("exercise").annotate(**best)
+        }
+        if not mine:
+            return []
+        earlier = (
+            LoggedSet.objects.filter(session__user_id=self.user_id, exercise__in=mine)
+            .filter(Q(session__date__lt=self.date) | Q(session__date=self.date, session_id__lt=self.pk))
+            .values("exercise")
+            .annotate(**best)
+        )
+        before = {row["exercise"]: row for row in earlier}
+        names = dict(Exercise.objects.filter(pk__in=mine).values_list("pk", "name"))
+        records = []
+        for exercise_id, now in mine.items():
+            then = before.get(exercise_id)
+            if then is None:
+                continue  # a first log is a baseline, not a record
+            name = names[exercise_id]
+            if now["e1rm"] and (then["e1rm"] is None or now["e1rm"] > then["e1rm"]):
+                records.append(f"{name}: best estimated one-rep max yet ({format_load(now['e1rm'], unit)})")
+            elif now["load"] and (then["load"] is None or now["load"] > then["load"]):
+                records.append(f"{name}: heaviest load yet ({format_load(now['load'], unit)})")
+            elif not now["load"] and now["reps"] and then["reps"] and now["reps"] > then["reps"]:
+                records.append(f"{name}: most reps in a set yet ({now['reps']})")
+        return sorted(records)
 
     @property
     def title(self):
@@ -142,12 +228,23 @@ class LoggedSet(models.Model):
     # Null only for an imported exercise the library does not know; its name is kept in exercise_name.
     exercise = models.ForeignKey(Exercise, null=True, blank=True, on_delete=models.PROTECT, related_name="logged_sets")
     exercise_name = models.CharField(max_length=200, blank=True)
-    reps = models.PositiveSmallIntegerField(null=True, blank=True)
-    duration_s = models.PositiveIntegerField(null=True, blank=True)
+    reps = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_REPS)]
+    )
+    duration_s = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_S)]
+    )
     distance_m = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    load_kg = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    load_kg = models.DecimalField(
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_LOAD_KG)],
+        help_text="Empty means bodyweight.",
+    )
     side = models.CharField(max_length=5, choices=Side.choices, default=Side.BOTH)
-    rpe = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    rpe = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True, validators=[validate_rpe])
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.WORKING)
     note = models.CharField(max_length=500, blank=True)
     # Derived on save so progress pages aggregate in the database.

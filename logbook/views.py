@@ -1,9 +1,370 @@
-from django.http import HttpResponse
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from exercises.models import Exercise
+from programs.models import PlannedSession, Prescription
+
+from . import progress as figures
+from . import strong
+from .forms import HistoryFilterForm, ImportForm, SessionForm, SetFormSet, set_initial
+from .models import LoggedSet, Session
+from .units import from_kg
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("todo")
+def unit_of(request):
+    return request.user.profile.unit
 
 
-session_list = session_create = export_csv = export_json = import_strong = _todo
-session_detail = session_update = session_delete = progress = progress_exercise = _todo
+def exercise_choices():
+    return Exercise.objects.order_by("name")
+
+
+def plan_initial(planned, unit, last):
+    """Set rows pre-filled from a planned session: prescribed sets, top of the rep range, last time's load."""
+    rows, hints = [], []
+    for p in planned.workout.prescriptions.all():
+        previous = last.get(p.exercise_id, [])
+        loads = [s.load_kg for s in previous if s.load_kg]
+        load = from_kg(max(loads), unit) if loads else None
+        for number in range(1, p.sets + 1):
+            rows.append(
+                {
+                    "exercise": p.exercise_id,
+                    "reps": p.reps_max if not p.duration_s else None,
+                    "duration_s": p.duration_s,
+                    "load": load,
+                    "side": LoggedSet.Side.BOTH,
+                }
+            )
+            hints.append({"prescription": p, "number": number, "last": previous if number == 1 else None})
+    return rows, hints
+
+
+def save_session(request, form, formset, planned=None):
+    """Write a session and its sets in one transaction; returns the session and any new records."""
+    with transaction.atomic():
+        session = form.save(commit=False)
+        previous_planned = session.planned_session_id if session.pk else None
+        if session.pk is None:
+            session.user = request.user
+            session.planned_session = planned
+            if form.cleaned_data.get("client_token"):
+                session.client_token = form.cleaned_data["client_token"]
+        session.save()
+        session.replace_sets(formset.rows())
+        session.sync_plan(previous_planned)
+    return session, session.new_records(unit_of(request))
+
+
+@login_required
+def session_list(request):
+    """The runner's sessions, newest first, filterable by program and exercise."""
+    form = HistoryFilterForm(request.GET or None)
+    sessions = Session.objects.for_user(request.user).with_summary()
+    if form.is_valid():
+        if program := form.cleaned_data.get("program"):
+            sessions = sessions.filter(planned_session__enrollment__program=program)
+        if exercise := form.cleaned_data.get("exercise"):
+            sessions = sessions.filter(
+                id__in=LoggedSet.objects.filter(exercise=exercise, session__user=request.user).values("session_id")
+            )
+    page = Paginator(sessions.order_by("-date", "-id"), 20).get_page(request.GET.get("page"))
+    # Exercise names for just this page of sessions.
+    sets = LoggedSet.objects.filter(session__in=[s.pk for s in page]).select_related("exercise").order_by("order")
+    names = {}
+    for logged in sets.only("session_id", "exercise__name", "exercise_name", "order"):
+        label = logged.exercise_label
+        if label not in names.setdefault(logged.session_id, []):
+            names[logged.session_id].append(label)
+    for s in page:
+        s.exercise_names = names.get(s.pk, [])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "logbook/session_list.html", {"page": page, "form": form, "query": query.urlencode()})
+
+
+@login_required
+def session_detail(request, pk):
+    """One logged session with every set."""
+    session = get_object_or_404(
+        Session.objects.select_related("planned_session__enrollment__program", "planned_session__workout"),
+        pk=pk,
+        user=request.user,
+    )
+    sets = session.sets.select_related("exercise").order_by("order")
+    return render(request, "logbook/session_detail.html", {"session": session, "sets": sets})
+
+
+@login_required
+def session_create(request, planned_pk=None):
+    """Log a session: ad hoc from the library, or pre-filled from a planned session."""
+    unit = unit_of(request)
+    planned, hints = None, []
+    if planned_pk is not None:
+        planned = get_object_or_404(
+            PlannedSession.objects.select_related("enrollment__program", "workout").prefetch_related(
+                Prefetch("workout__prescriptions", queryset=Prescription.objects.select_related("exercise"))
+            ),
+            pk=planned_pk,
+            enrollment__user=request.user,
+        )
+        existing = Session.objects.filter(planned_session=planned).first()
+        if existing:
+            messages.info(request, "You already logged this session; here it is to edit.")
+            return redirect("logbook:update", pk=existing.pk)
+    form = SessionForm(request.POST or None, initial={"date": timezone.localdate()})
+    rows = []
+    if planned is not None:
+        ids = [p.exercise_id for p in planned.workout.prescriptions.all()]
+        rows, hints = plan_initial(planned, unit, LoggedSet.objects.last_time(request.user, ids))
+        form.initial["name"] = f"{planned.enrollment.program.name} · {planned.workout.name}"
+    formset = SetFormSet(
+        request.POST or None,
+        initial=None if request.POST else rows or None,
+        form_kwargs={"unit": unit, "exercises": exercise_choices()},
+    )
+    if request.POST and "add_set" in request.POST:
+        formset = add_row(request, unit)
+    elif request.POST:
+        token = request.POST.get("client_token")
+        duplicate = Session.objects.filter(user=request.user, client_token=token).first() if token else None
+        if duplicate is None and form.is_valid() and formset.is_valid():
+            try:
+                session, records = save_session(request, form, formset, planned)
+            except IntegrityError:
+                # A second submit raced the first; show the one that was saved.
+                duplicate = Session.objects.filter(user=request.user, client_token=token).first()
+                if duplicate is None:
+                    raise
+            else:
+                announce(request, session, records)
+                return redirect(session)
+        if duplicate is not None:
+            messages.info(request, "That session was already saved.")
+            return redirect(duplicate)
+    return render(
+        request,
+        "logbook/session_form.html",
+        {"form": form, "formset": formset, "planned": planned, "hints": hints, "unit": unit},
+    )
+
+
+def add_row(request, unit):
+    """The posted formset with one more row, a copy of the last, so adding a set keeps everything typed."""
+    data = request.POST.copy()
+    total = int(data.get("form-TOTAL_FORMS", "0") or 0)
+    if 0 < total < 200:
+        for key in ("exercise", "reps", "duration_s", "load", "side", "rpe"):
+            data[f"form-{total}-{key}"] = data.get(f"form-{total - 1}-{key}", "")
+        data["form-TOTAL_FORMS"] = str(total + 1)
+    return SetFormSet(data, form_kwargs={"unit": unit, "exercises": exercise_choices()})
+
+
+def announce(request, session, records):
+    messages.success(request, f"Saved: {session.title}, {session.date:%a %-d %b}.")
+    for record in records:
+        messages.success(request, f"New personal record! {record}")
+
+
+@login_required
+def session_update(request, pk):
+    """Change anything about a logged session, the date included."""
+    unit = unit_of(request)
+    session = get_object_or_404(Session, pk=pk, user=request.user)
+    form = SessionForm(request.POST or None, instance=session)
+    initial = [set_initial(s, unit) for s in session.sets.order_by("order")]
+    formset = SetFormSet(
+        request.POST or None, initial=initial, form_kwargs={"unit": unit, "exercises": exercise_choices()}
+    )
+    if request.POST and "add_set" in request.POST:
+        formset = add_row(request, unit)
+    elif form.is_valid() and formset.is_valid():
+        session, records = save_session(request, form, formset)
+        announce(request, session, records)
+        return redirect(session)
+    return render(
+        request, "logbook/session_form.html", {"form": form, "formset": formset, "session": session, "unit": unit}
+    )
+
+
+@login_required
+def session_delete(request, pk):
+    """Delete a session after asking; its planned session is due again."""
+    session = get_object_or_404(Session, pk=pk, user=request.user)
+    if request.method == "POST":
+        session.delete()
+        messages.info(request, "Session deleted.")
+        return redirect("logbook:list")
+    return render(request, "logbook/session_confirm_delete.html", {"session": session})
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+def user_sessions_for_export(user):
+    return (
+        Session.objects.for_user(user)
+        .select_related("planned_session__enrollment__program", "planned_session__workout")
+        .prefetch_related(Prefetch("sets", queryset=LoggedSet.objects.select_related("exercise").order_by("order")))
+        .order_by("date", "id")
+    )
+
+
+@login_required
+def export_csv(request):
+    """The whole log as CSV in the Strong app's column layout, loads in the runner's unit."""
+    writer = csv.writer(Echo())
+    sessions = user_sessions_for_export(request.user).iterator(chunk_size=200)
+
+    def rows():
+        yield writer.writerow(strong.EXPORT_COLUMNS)
+        for row in strong.export_rows(sessions, unit_of(request)):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="legwork-{timezone.localdate()}.csv"'
+    return response
+
+
+def export_document(user):
+    sessions = []
+    for s in user_sessions_for_export(user).iterator(chunk_size=200):
+        sessions.append(
+            {
+                "id": s.pk,
+                "date": s.date,
+                "start_time": s.start_time,
+                "name": s.name,
+                "title": s.title,
+                "notes": s.notes,
+                "effort": s.effort,
+                "duration_min": s.duration_min,
+                "planned_session": s.planned_session_id,
+                "program": s.planned_session.enrollment.program.slug if s.planned_session_id else None,
+                "sets": [
+                    {
+                        "exercise": x.exercise.slug if x.exercise_id else None,
+                        "exercise_name": x.exercise_label,
+                        "kind": x.kind,
+                        "reps": x.reps,
+                        "duration_s": x.duration_s,
+                        "distance_m": x.distance_m,
+                        "load_kg": x.load_kg,
+                        "side": x.side,
+                        "rpe": x.rpe,
+                        "note": x.note,
+                    }
+                    for x in s.sets.all()
+                ],
+            }
+        )
+    profile = user.profile
+    return {
+        "exported_at": timezone.now(),
+        "username": user.get_username(),
+        "settings": {
+            "unit": profile.unit,
+            "strength_days": profile.strength_days,
+            "hard_run_days": profile.hard_run_days,
+            "long_run_day": profile.long_run_day,
+            "timing": profile.timing,
+        },
+        "enrollments": [
+            {"program": e.program.slug, "start_date": e.start_date, "weekdays": e.weekdays, "status": e.status}
+            for e in user.enrollments.select_related("program")
+        ],
+        "sessions": sessions,
+    }
+
+
+@login_required
+def export_json(request):
+    """The whole log, settings and enrolments as one JSON document."""
+    body = json.dumps(export_document(request.user), cls=DjangoJSONEncoder, indent=1)
+    response = StreamingHttpResponse([body], content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="legwork-{timezone.localdate()}.json"'
+    return response
+
+
+@login_required
+def import_strong(request):
+    """Import a Strong CSV: all or nothing, unknown exercises kept under their Strong names and reported."""
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"unit": unit_of(request)})
+    report = None
+    if form.is_valid():
+        report = strong.import_csv(request.user, form.cleaned_data["file"], form.cleaned_data["unit"])
+        if report.ok:
+            messages.success(
+                request,
+                f"Imported {report.sessions_created} sessions with {report.sets_created} sets"
+                + (
+                    f"; {report.sessions_already_there} were already in your log"
+                    if report.sessions_already_there
+                    else ""
+                )
+                + ".",
+            )
+    return render(request, "logbook/import.html", {"form": form, "report": report})
+
+
+@login_required
+def progress(request):
+    """Best sets, e1RM, records and next-session suggestions per exercise; weekly volume, contacts, adherence."""
+    unit = unit_of(request)
+    today = timezone.localdate()
+    context = {
+        "exercises": figures.exercise_summaries(request.user, unit),
+        "weekly": figures.weekly(request.user, today),
+        "records": figures.records(request.user),
+        "unit": unit,
+    }
+    rows = context["weekly"]["rows"]
+    points = [{"label": r["week"], "volume": from_kg(r["volume"], unit) or 0, "contacts": r["contacts"]} for r in rows]
+    context["volume_chart"] = figures.chart(points, "contacts", "volume") if any(r["volume"] for r in rows) else None
+    return render(request, "logbook/progress.html", context)
+
+
+@login_required
+def progress_exercise(request, slug):
+    """One exercise over time: load and volume chart with a table, best set, records, next step."""
+    unit = unit_of(request)
+    exercise = get_object_or_404(Exercise.objects.prefetch_related("equipment", "harder"), slug=slug)
+    points = figures.history(request.user, exercise)
+    for p in points:
+        p["max_load_shown"] = from_kg(p["max_load"], unit) if p["max_load"] else 0
+        p["volume_shown"] = from_kg(p["volume"], unit) if p["volume"] else 0
+    best = (
+        LoggedSet.objects.filter(session__user=request.user, exercise=exercise)
+        .order_by(*figures.BEST_ORDER)
+        .select_related("session")
+        .first()
+    )
+    last = LoggedSet.objects.last_time(request.user, [exercise.pk]).get(exercise.pk, [])
+    plan = figures.plan_ranges(request.user, [exercise.pk]).get(exercise.pk)
+    return render(
+        request,
+        "logbook/progress_exercise.html",
+        {
+            "exercise": exercise,
+            "points": points,
+            "chart": figures.chart(points, "max_load_shown", "volume_shown"),
+            "best": best,
+            "e1rm": figures.e1rm_range(best.load_kg, best.reps) if best else None,
+            "records": figures.records(request.user, exercise=exercise, limit=20),
+            "suggestion": figures.suggestion_for(exercise, last, unit, plan) if last else None,
+            "last": last,
+            "unit": unit,
+        },
+    )

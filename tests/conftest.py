@@ -1,4 +1,8 @@
+import datetime
+
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from exercises import content as exercise_content
@@ -6,6 +10,27 @@ from exercises.models import Exercise
 from programs import content as program_content
 
 from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttle counters live in the cache; one test's requests must not throttle the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Pin the app's "today" (timezone.localdate()) to Wednesday 4 March 2026."""
+    day = datetime.date(2026, 3, 4)
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    return day
 
 
 @pytest.fixture

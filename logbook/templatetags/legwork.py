@@ -35,3 +35,17 @@ def sets_line(sets, unit):
         load = f" @ {format_load(s.load_kg, unit)}" if s.load_kg else ""
         parts.append(f"{amount}{side}{load}")
     return ", ".join(parts)
+
+
+@register.filter
+def index(sequence, position):
+    """sequence[position], or None when out of range."""
+    try:
+        return sequence[position]
+    except (IndexError, TypeError, KeyError):
+        return None
+
+
+@register.filter
+def listify(value):
+    return [value] if value is not None else []

@@ -1,0 +1,218 @@
+"""Progress figures, aggregated in the database so pages stay fast as the log grows."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.expressions import RowRange
+from django.db.models.functions import TruncWeek
+
+from exercises.models import Exercise
+from programs.models import PlannedSession, Prescription
+
+from . import progression
+from .models import LoggedSet, e1rm_range
+
+WEEKS_SHOWN = 12
+
+
+def records(user, exercise=None, limit=10):
+    """Sets that beat every earlier estimated one-rep max for their exercise, newest first."""
+    previous_best = Window(
+        Max("e1rm_kg"),
+        partition_by=[F("exercise_id")],
+        order_by=[F("session__date").asc(), F("session_id").asc(), F("order").asc()],
+        frame=RowRange(start=None, end=-1),
+    )
+    sets = LoggedSet.objects.filter(session__user=user, e1rm_kg__isnull=False)
+    if exercise is not None:
+        sets = sets.filter(exercise=exercise)
+    return (
+        sets.annotate(previous_best=previous_best)
+        .filter(previous_best__isnull=False, e1rm_kg__gt=F("previous_best"))
+        .select_related("exercise", "session")
+        .order_by("-session__date", "-session_id", "-order")[:limit]
+    )
+
+
+# "Best set": highest estimated one-rep max, then heaviest load, then most reps or longest hold.
+BEST_ORDER = [F("e1rm_kg").desc(nulls_last=True), F("load_kg").desc(nulls_last=True), "-reps", "-duration_s"]
+
+
+def best_set_subquery(user):
+    return LoggedSet.objects.filter(session__user=user, exercise=OuterRef("pk")).order_by(*BEST_ORDER).values("id")[:1]
+
+
+def plan_ranges(user, exercise_ids):
+    """{exercise id: (reps_min, reps_max, seconds)} from the runner's current programs, where they prescribe it."""
+    found = {}
+    rows = (
+        Prescription.objects.filter(
+            exercise_id__in=exercise_ids,
+            workout__planned_sessions__enrollment__user=user,
+            workout__planned_sessions__status=PlannedSession.Status.PLANNED,
+        )
+        .order_by("workout__planned_sessions__date")
+        .values_list("exercise_id", "reps_min", "reps_max", "duration_s")
+    )
+    for exercise_id, low, high, seconds in rows[:500]:
+        found.setdefault(exercise_id, (low, high, seconds))
+    return found
+
+
+def suggestion_for(exercise, last_sets, unit, plan=None):
+    working = [s for s in last_sets if s.kind == LoggedSet.Kind.WORKING] or list(last_sets)
+    low, high, seconds = plan or (exercise.reps_min, exercise.reps_max, exercise.duration_s)
+    harder = min(exercise.harder.all(), key=lambda e: e.difficulty, default=None)
+    return progression.suggest(
+        [(s.reps, s.duration_s, s.load_kg) for s in working],
+        reps_min=low,
+        reps_max=high,
+        step_kg=exercise.load_step_kg(unit),
+        unit=unit,
+        harder=harder.name if harder else None,
+        target_seconds=seconds,
+    )
+
+
+def exercise_summaries(user, unit):
+    """One row per exercise the runner has logged: best set, e1RM range, last time and what to do next."""
+    exercises = list(
+        Exercise.objects.filter(logged_sets__session__user=user)
+        .annotate(
+            sessions_logged=Count("logged_sets__session", distinct=True),
+            last_date=Max("logged_sets__session__date"),
+            best_set_id=Subquery(best_set_subquery(user)),
+        )
+        .prefetch_related("equipment", "harder")
+        .order_by("-last_date", "name")
+    )
+    ids = [e.pk for e in exercises]
+    best = LoggedSet.objects.in_bulk([e.best_set_id for e in exercises])
+    last = LoggedSet.objects.last_time(user, ids)
+    plans = plan_ranges(user, ids)
+    for exercise in exercises:
+        exercise.best_set = best.get(exercise.best_set_id)
+        exercise.e1rm = e1rm_range(exercise.best_set.load_kg, exercise.best_set.reps) if exercise.best_set else None
+        exercise.last_sets = last.get(exercise.pk, [])
+        exercise.suggestion = suggestion_for(exercise, exercise.last_sets, unit, plans.get(exercise.pk))
+    return exercises
+
+
+def weeks_back(today, count=WEEKS_SHOWN):
+    monday = today - timedelta(days=today.weekday())
+    return [monday - timedelta(weeks=i) for i in range(count - 1, -1, -1)]
+
+
+def weekly(user, today):
+    """Per week: sets per muscle group (a left+right pair counts once), tonnage, ground contacts, adherence."""
+    weeks = weeks_back(today)
+    start = weeks[0]
+    sets = LoggedSet.objects.filter(session__user=user, session__date__gte=start).exclude(kind=LoggedSet.Kind.WARMUP)
+    by_muscle = (
+        sets.filter(exercise__isnull=False)
+        .annotate(week=TruncWeek("session__date"), muscle=F("exercise__primary_muscles__name"))
+        .values("week", "muscle")
+        .annotate(sets=Sum(LoggedSet.objects.weighted_for_muscle()))
+        .order_by()
+    )
+    totals = (
+        sets.annotate(week=TruncWeek("session__date"))
+        .values("week")
+        .annotate(volume=Sum("volume_kg"), contacts=Sum("contacts"))
+        .order_by()
+    )
+    plan = (
+        PlannedSession.objects.for_user(user)
+        .filter(date__gte=start, date__lte=today)
+        .annotate(week_of=TruncWeek("date"))
+        .values("week_of")
+        .annotate(planned=Count("id"), done=Count("id", filter=Q(status=PlannedSession.Status.DONE)))
+        .order_by()
+    )
+
+    def day(value):
+        return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+    muscles = {}
+    for row in by_muscle:
+        muscles.setdefault(row["muscle"], {})[day(row["week"])] = row["sets"]
+    total = {day(r["week"]): r for r in totals}
+    adherence = {day(r["week_of"]): r for r in plan}
+    rows = []
+    for week in weeks:
+        t = total.get(week, {})
+        a = adherence.get(week, {})
+        rows.append(
+            {
+                "week": week,
+                "volume": t.get("volume") or Decimal(0),
+                "contacts": t.get("contacts") or 0,
+                "planned": a.get("planned", 0),
+                "done": a.get("done", 0),
+            }
+        )
+    muscle_rows = [
+        {"muscle": name, "weeks": [values.get(w, 0) for w in weeks], "total": sum(values.values())}
+        for name, values in sorted(muscles.items())
+    ]
+    return {"weeks": weeks, "rows": rows, "muscles": muscle_rows}
+
+
+def history(user, exercise, limit=104):
+    """Per session with this exercise: heaviest load, volume, best e1RM, sets — the last `limit` sessions."""
+    rows = list(
+        LoggedSet.objects.filter(session__user=user, exercise=exercise)
+        .values("session_id", "session__date")
+        .annotate(
+            max_load=Max("load_kg"),
+            volume=Sum("volume_kg"),
+            best_e1rm=Max("e1rm_kg"),
+            total_reps=Sum("reps"),
+            sets=Count("id"),
+        )
+        .order_by("-session__date", "-session_id")[:limit]
+    )
+    rows.reverse()
+    return rows
+
+
+def chart(points, line_key, bar_key, width=720, height=220, pad=36):
+    """SVG coordinates for a line (e.g. load) over bars (e.g. volume); the page also shows a table."""
+    if not points:
+        return None
+    n = len(points)
+    line_values = [float(p[line_key] or 0) for p in points]
+    bar_values = [float(p[bar_key] or 0) for p in points]
+    line_max = max(line_values) or 1
+    bar_max = max(bar_values) or 1
+    inner_w, inner_h = width - 2 * pad, height - 2 * pad
+    step = inner_w / max(n, 1)
+    coords, bars = [], []
+    for i, (lv, bv) in enumerate(zip(line_values, bar_values, strict=True)):
+        x = pad + step * i + step / 2
+        y = pad + inner_h - (lv / line_max) * inner_h
+        coords.append((round(x, 1), round(y, 1)))
+        bh = (bv / bar_max) * inner_h
+        bars.append(
+            {
+                "x": round(x - step * 0.35, 1),
+                "y": round(pad + inner_h - bh, 1),
+                "w": round(step * 0.7, 1),
+                "h": round(bh, 1),
+            }
+        )
+    return {
+        "width": width,
+        "height": height,
+        "pad": pad,
+        "bottom": pad + inner_h,
+        "right": pad + inner_w,
+        "polyline": " ".join(f"{x},{y}" for x, y in coords),
+        "dots": coords if n <= 60 else [],
+        "bars": bars,
+        "line_max": round(line_max, 1),
+        "bar_max": round(bar_max),
+        "first": points[0],
+        "last": points[-1],
+    }

@@ -1,0 +1,482 @@
+"""Strong app CSV: export the log in Strong's column layout, and import Strong exports.
+
+Real exports are messy (see shared/strong-samples): semicolon or comma separated, units in the
+header, per row or nowhere, set orders W/D/F, Rest Timer and Note rows, duplicate rows, literal
+"\\n" in notes, durations like "1h 5m". The importer keeps every set it can read, keeps sets of
+exercises the library does not know under their Strong names, and rejects the whole file with
+row-level messages when a row is garbage.
+"""
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from exercises.models import Exercise
+
+from .models import MAX_DURATION_S, MAX_LOAD_KG, MAX_REPS, LoggedSet, Session
+from .units import from_kg, to_kg
+
+EXPORT_COLUMNS = [
+    "Date",
+    "Workout Name",
+    "Duration",
+    "Exercise Name",
+    "Set Order",
+    "Weight",
+    "Reps",
+    "Distance",
+    "Seconds",
+    "Notes",
+    "Workout Notes",
+    "RPE",
+]
+
+# Header spellings seen in Strong exports, by the field they hold.
+COLUMNS = {
+    "date": ["date"],
+    "workout": ["workout name"],
+    "number": ["workout #"],
+    "duration": ["duration", "workout duration", "duration (sec)"],
+    "exercise": ["exercise name"],
+    "set_order": ["set order"],
+    "weight": ["weight", "weight (kg)", "weight (lbs)", "weight (lb)"],
+    "weight_unit": ["weight unit"],
+    "reps": ["reps"],
+    "distance": ["distance", "distance (meters)", "distance (m)", "distance (km)", "distance (miles)"],
+    "distance_unit": ["distance unit"],
+    "seconds": ["seconds"],
+    "notes": ["notes"],
+    "workout_notes": ["workout notes"],
+    "rpe": ["rpe"],
+}
+REQUIRED = ["date", "workout", "exercise", "set_order", "weight", "reps"]
+KINDS = {"W": LoggedSet.Kind.WARMUP, "D": LoggedSet.Kind.DROP, "F": LoggedSet.Kind.FAILURE}
+KIND_CODES = {v: k for k, v in KINDS.items()}
+NOT_SETS = {"rest timer", "note"}
+METRES = {"m": 1, "meters": 1, "km": 1000, "mi": 1609.344, "miles": 1609.344, "ft": 0.3048, "yd": 0.9144}
+SIDE_PREFIX = {"[L] ": LoggedSet.Side.LEFT, "[R] ": LoggedSet.Side.RIGHT}
+EFFORT_RE = re.compile(r"\s*\[effort (\d{1,2})/10\]\s*$")
+
+# Strong's own names for moves the library holds under another name.
+STRONG_NAMES = {
+    "squat barbell": "back-squat",
+    "squat": "back-squat",
+    "front squat barbell": "back-squat",
+    "goblet squat kettlebell": "goblet-squat",
+    "goblet squat dumbbell": "goblet-squat",
+    "deadlift barbell": "conventional-deadlift",
+    "deadlift dumbbell": "conventional-deadlift",
+    "trap bar deadlift": "conventional-deadlift",
+    "romanian deadlift barbell": "stiff-legged-deadlift",
+    "romanian deadlift dumbbell": "stiff-legged-deadlift",
+    "stiff leg deadlift": "stiff-legged-deadlift",
+    "single leg romanian deadlift": "single-leg-romanian-deadlift",
+    "bulgarian split squat": "rear-foot-elevated-split-squat",
+    "hip thrust barbell": "hip-thrust",
+    "glute bridge": "glute-bridge",
+    "lunge dumbbell": "forward-lunge",
+    "lunge barbell": "forward-lunge",
+    "lunge": "forward-lunge",
+    "walking lunge": "walking-lunge",
+    "reverse lunge": "reverse-lunge",
+    "step up": "step-up",
+    "box jump": "box-jump",
+    "jump squat": "squat-jump",
+    "lying leg curl machine": "hamstring-curl",
+    "seated leg curl machine": "hamstring-curl",
+    "leg curl": "hamstring-curl",
+    "back extension": "hamstring-extension",
+    "standing calf raise": "standing-calf-raise",
+    "standing calf raise machine": "standing-calf-raise",
+    "standing calf raise dumbbell": "standing-calf-raise",
+    "seated calf raise": "bent-knee-calf-raise",
+    "seated calf raise machine": "bent-knee-calf-raise",
+    "seated calf raise plate loaded": "bent-knee-calf-raise",
+    "calf press on seated machine": "bent-knee-calf-raise",
+    "bench press barbell": "bench-press",
+    "bent over row barbell": "bent-over-row",
+    "upright row barbell": "upright-row",
+    "upright row band": "upright-row",
+    "push up": "press-up",
+    "russian twist": "swiss-ball-russian-twist",
+}
+
+
+def normalise(name):
+    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+class ExerciseMatcher:
+    """Find a library exercise for a Strong exercise name, by name, alias or Strong's own name."""
+
+    def __init__(self):
+        self.index = {}
+        for exercise in Exercise.objects.all():
+            for name in [exercise.name, exercise.slug, *exercise.alias_list]:
+                self.index.setdefault(normalise(name), exercise)
+        by_slug = {e.slug: e for e in self.index.values()}
+        for strong, slug in STRONG_NAMES.items():
+            if slug in by_slug:
+                self.index.setdefault(strong, by_slug[slug])
+
+    def __call__(self, name):
+        key = normalise(name)
+        if key in self.index:
+            return self.index[key]
+        bare = normalise(re.sub(r"\([^)]*\)", " ", name or ""))
+        return self.index.get(bare)
+
+
+@dataclass
+class ImportReport:
+    sessions_created: int = 0
+    sessions_already_there: int = 0
+    sets_created: int = 0
+    rows_not_sets: int = 0
+    duplicate_rows: int = 0
+    empty_rows: int = 0
+    unknown: Counter = field(default_factory=Counter)
+    warnings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (line, column, message)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def _decimal(text):
+    text = (text or "").strip()
+    if text == "":
+        return None
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # decimal comma from semicolon-separated locales
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{text}” is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"“{text}” is not a number")
+    return value
+
+
+def parse_duration(text):
+    """Strong's workout duration ('55s', '1h 5m', '21min', '17m', or seconds) in minutes, or None."""
+    text = (text or "").strip().lower()
+    if not text:
+        return None
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return round(float(text) / 60)
+    total = 0
+    found = False
+    for amount, unit in re.findall(r"(\d+)\s*(h|min|m|s)", text):
+        found = True
+        total += int(amount) * {"h": 3600, "min": 60, "m": 60, "s": 1}[unit]
+    if not found:
+        raise ValueError(f"“{text}” is not a duration")
+    return round(total / 60)
+
+
+def _header_map(header):
+    found = {}
+    for index, raw in enumerate(header):
+        key = (raw or "").strip().lower()
+        for name, spellings in COLUMNS.items():
+            if key in spellings and name not in found:
+                found[name] = (index, key)
+    return found
+
+
+@dataclass
+class ParsedWorkout:
+    key: str
+    date: object
+    start_time: object
+    name: str
+    duration_min: int | None
+    notes: str
+    effort: int | None
+    sets: list
+
+
+def parse(text, default_unit="kg", report=None):
+    """Read a Strong CSV into workouts; problems go into the report (errors reject the file)."""
+    report = report or ImportReport()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        report.errors.append((1, "file", "The file is empty."))
+        return [], report
+    columns = _header_map(header)
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        labels = {
+            "date": "Date",
+            "workout": "Workout Name",
+            "exercise": "Exercise Name",
+            "set_order": "Set Order",
+            "weight": "Weight",
+            "reps": "Reps",
+        }
+        report.errors.append(
+            (1, "header", "Missing column(s): " + ", ".join(labels[m] for m in missing) + ". Is this a Strong export?")
+        )
+        return [], report
+    header_unit = None
+    weight_key = columns["weight"][1]
+    if "kg" in weight_key:
+        header_unit = "kg"
+    elif "lb" in weight_key:
+        header_unit = "lb"
+    distance_key = columns.get("distance", (None, ""))[1]
+    header_distance = {"distance (km)": "km", "distance (miles)": "mi"}.get(distance_key, "m")
+    duration_in_seconds = columns.get("duration", (None, ""))[1] == "duration (sec)"
+    matcher = ExerciseMatcher()
+    workouts = {}
+    seen_rows = set()
+    today = timezone.localdate()
+
+    def cell(row, name):
+        if name not in columns:
+            return ""
+        index = columns[name][0]
+        return row[index].strip() if index < len(row) else ""
+
+    for row in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) < len(header) - 3:
+            report.errors.append((line, "row", f"Has {len(row)} fields where the header has {len(header)}."))
+            continue
+        order = cell(row, "set_order")
+        exercise_name = cell(row, "exercise")
+        if order.lower() in NOT_SETS or exercise_name.lower() in NOT_SETS:
+            report.rows_not_sets += 1
+            continue
+        errors_before = len(report.errors)
+
+        def bad(column, message, line=line):
+            report.errors.append((line, column, message))
+
+        raw_date = cell(row, "date")
+        when = None
+        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+            try:
+                when = datetime.strptime(raw_date, fmt)
+                break
+            except ValueError:
+                continue
+        if when is None:
+            bad("Date", f"“{raw_date}” is not a date like 2024-05-01 18:30:00.")
+        elif when.year < 1900 or when.date() > today + timedelta(days=1):
+            bad("Date", f"{when.date()} is before 1900 or in the future.")
+        if not exercise_name:
+            bad("Exercise Name", "Empty exercise name.")
+        kind = LoggedSet.Kind.WORKING
+        if order.upper() in KINDS:
+            kind = KINDS[order.upper()]
+        elif not re.fullmatch(r"\d+(\.0)?", order):
+            bad("Set Order", f"“{order}” is not a set number or W, D, F.")
+
+        def number(name, column, row=row):
+            try:
+                return _decimal(cell(row, name))
+            except ValueError as exc:
+                bad(column, str(exc) + ".")
+                return None
+
+        weight = number("weight", "Weight")
+        reps = number("reps", "Reps")
+        seconds = number("seconds", "Seconds")
+        distance = number("distance", "Distance")
+        rpe = number("rpe", "RPE")
+        unit = default_unit
+        row_unit = cell(row, "weight_unit").lower()
+        if row_unit in ("lbs", "lb"):
+            unit = "lb"
+        elif row_unit == "kg":
+            unit = "kg"
+        elif header_unit:
+            unit = header_unit
+        load_kg = None
+        if weight is not None:
+            if weight < 0:
+                bad("Weight", "A weight can't be negative.")
+            elif weight > 0:
+                load_kg = to_kg(weight, unit)
+                if load_kg > MAX_LOAD_KG:
+                    bad("Weight", f"{weight} {unit} is over {MAX_LOAD_KG} kg.")
+        if reps is not None:
+            if reps < 0 or reps != reps.to_integral() or reps > MAX_REPS:
+                bad("Reps", f"“{reps}” is not a whole number of reps up to {MAX_REPS}.")
+            reps = int(reps) or None
+        if seconds is not None:
+            if seconds < 0 or seconds > MAX_DURATION_S:
+                bad("Seconds", f"{seconds} s is outside 0 to {MAX_DURATION_S} s (two hours).")
+            seconds = int(seconds) or None
+        if distance is not None:
+            if distance < 0:
+                bad("Distance", "A distance can't be negative.")
+            factor = METRES.get(cell(row, "distance_unit").lower() or header_distance, 1)
+            distance = (distance * Decimal(str(factor))).quantize(Decimal("0.01")) or None
+        note = cell(row, "notes").replace("\\n", "\n")
+        if rpe is not None and (rpe < 6 or rpe > 10 or (rpe * 2) % 1):
+            if rpe != 0:
+                report.warnings.append(f"Line {line}: RPE {rpe} is outside 6–10; kept in the set's note.")
+                note = f"{note} (RPE {rpe})".strip()
+            rpe = None
+        if len(report.errors) > errors_before:
+            continue
+        if reps is None and seconds is None and distance is None:
+            report.empty_rows += 1
+            continue
+        signature = tuple(row)
+        if signature in seen_rows:
+            report.duplicate_rows += 1
+            continue
+        seen_rows.add(signature)
+
+        exercise = matcher(exercise_name)
+        side = LoggedSet.Side.BOTH
+        for prefix, value in SIDE_PREFIX.items():
+            if note.startswith(prefix):
+                note, side = note[len(prefix) :], value
+        if exercise is None:
+            report.unknown[exercise_name] += 1
+        elif not exercise.unilateral:
+            side = LoggedSet.Side.BOTH
+
+        workout_name = cell(row, "workout")
+        key_text = f"{raw_date}|{workout_name}|{cell(row, 'number')}"
+        key = hashlib.sha256(key_text.encode()).hexdigest()[:40]
+        if key not in workouts:
+            duration = None
+            try:
+                raw = cell(row, "duration")
+                duration = round(int(_decimal(raw) or 0) / 60) or None if duration_in_seconds else parse_duration(raw)
+            except ValueError:
+                report.warnings.append(f"Line {line}: workout duration “{cell(row, 'duration')}” was not understood.")
+            if duration is not None and not 1 <= duration <= 24 * 60:
+                report.warnings.append(f"Line {line}: workout duration of {duration} minutes ignored as implausible.")
+                duration = None
+            notes = cell(row, "workout_notes").replace("\\n", "\n")
+            effort = None
+            if match := EFFORT_RE.search(notes):
+                effort = int(match.group(1)) if 1 <= int(match.group(1)) <= 10 else None
+                notes = notes[: match.start()]
+            workouts[key] = ParsedWorkout(
+                key=key,
+                date=when.date(),
+                start_time=when.time(),
+                name=workout_name[:200],
+                duration_min=duration,
+                notes=notes,
+                effort=effort,
+                sets=[],
+            )
+        workouts[key].sets.append(
+            {
+                "exercise": exercise,
+                "exercise_name": "" if exercise else exercise_name[:200],
+                "reps": reps,
+                "duration_s": seconds,
+                "distance_m": distance,
+                "load_kg": load_kg,
+                "side": side,
+                "rpe": rpe,
+                "kind": kind,
+                "note": note[:500],
+            }
+        )
+    return list(workouts.values()), report
+
+
+def import_csv(user, text, default_unit="kg"):
+    """Import a Strong CSV for `user`. All or nothing: any error and nothing is saved."""
+    workouts, report = parse(text, default_unit)
+    if report.errors:
+        return report
+    if not workouts:
+        report.errors.append((1, "file", "No sets were found in the file."))
+        return report
+    with transaction.atomic():
+        existing = set(
+            Session.objects.filter(user=user, import_key__in=[w.key for w in workouts]).values_list(
+                "import_key", flat=True
+            )
+        )
+        for workout in workouts:
+            if workout.key in existing:
+                report.sessions_already_there += 1
+                continue
+            session = Session.objects.create(
+                user=user,
+                date=workout.date,
+                start_time=workout.start_time,
+                name=workout.name,
+                notes=workout.notes,
+                effort=workout.effort,
+                duration_min=workout.duration_min,
+                import_key=workout.key,
+            )
+            session.replace_sets(workout.sets)
+            report.sessions_created += 1
+            report.sets_created += len(workout.sets)
+    return report
+
+
+def _number(value):
+    return "" if value is None else f"{Decimal(value).normalize():f}"
+
+
+def _duration(minutes):
+    if not minutes:
+        return ""
+    hours, mins = divmod(minutes, 60)
+    return f"{hours}h {mins}m" if hours else f"{mins}m"
+
+
+def export_rows(sessions, unit):
+    """Strong-layout rows (lists) for the given sessions, sets prefetched in order."""
+    for session in sessions:
+        when = session.start_time or timezone.localtime(session.created_at).time().replace(microsecond=0)
+        date = f"{session.date:%Y-%m-%d} {when:%H:%M:%S}"
+        workout_notes = session.notes + (f" [effort {session.effort}/10]" if session.effort else "")
+        counters = Counter()
+        for logged in session.sets.all():
+            name = logged.exercise.name if logged.exercise_id else logged.exercise_name
+            if logged.kind == LoggedSet.Kind.WORKING:
+                counters[name] += 1
+                order = str(counters[name])
+            else:
+                order = KIND_CODES[logged.kind]
+            prefix = {LoggedSet.Side.LEFT: "[L] ", LoggedSet.Side.RIGHT: "[R] "}.get(logged.side, "")
+            weight = from_kg(logged.load_kg, unit, places=Decimal("0.0001")) if logged.load_kg else None
+            yield [
+                date,
+                session.title,
+                _duration(session.duration_min),
+                name,
+                order,
+                _number(weight),
+                _number(logged.reps),
+                _number(logged.distance_m),
+                _number(logged.duration_s),
+                prefix + logged.note,
+                workout_notes,
+                _number(logged.rpe),
+            ]
