@@ -42,6 +42,7 @@ superuser: db
 	$(PY) manage.py createsuperuser
 
 bench: install-dev static
+	command -v wrk >/dev/null || apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk
 	$(PY) -m tests.bench.run
 
 clean:

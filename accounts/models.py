@@ -24,6 +24,9 @@ class Profile(models.Model):
     hard_run_days = models.JSONField(default=list, blank=True, help_text="Weekdays (0=Mon) with hard runs.")
     long_run_day = models.PositiveSmallIntegerField(null=True, blank=True, choices=WEEKDAYS)
     timing = models.CharField(max_length=4, choices=Timing.choices, default=Timing.EASY_DAYS)
+    # Bumped by every write to the runner's log or schedule; cached figures are keyed by it,
+    # so every web process sees a change at once without sharing a cache.
+    data_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         constraints = [
@@ -34,3 +37,8 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"Settings for {self.user}"
+
+
+def touch_user(user_id):
+    """Mark a runner's data as changed, so figures cached for the old version are not used."""
+    Profile.objects.filter(user_id=user_id).update(data_version=models.F("data_version") + 1)

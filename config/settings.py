@@ -195,5 +195,5 @@ LOGGING = {
     },
 }
 
-# Loads the user may type are stored in kg with this many decimals.
-LEGWORK_MAX_FUTURE_DAYS = 1
+# Cache rendered fragments of pages by content or data version (see config/cache.py).
+LEGWORK_CACHE_PAGES = env.bool("LEGWORK_CACHE_PAGES", default=True)

@@ -1,4 +1,7 @@
 from rest_framework import viewsets
+from rest_framework.response import Response
+
+from config.cache import CONTENT_TIMEOUT, cached, content_version, hashed
 
 from .filters import ExerciseFilter
 from .models import Equipment, Exercise, Muscle
@@ -19,6 +22,22 @@ class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return ExerciseDetailSerializer if self.action == "retrieve" else ExerciseListSerializer
+
+    # The library only changes when content is reloaded: serve the serialized data from the cache.
+    def list(self, request, *args, **kwargs):
+        return Response(cached_api_data(request, "exercises", lambda: super(ExerciseViewSet, self).list(request)))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(
+            cached_api_data(
+                request, "exercises", lambda: super(ExerciseViewSet, self).retrieve(request, *args, **kwargs)
+            )
+        )
+
+
+def cached_api_data(request, name, respond):
+    key = f"api:{name}:{content_version()}:{hashed(request.get_host(), request.get_full_path())}"
+    return cached(key, lambda: respond().data, timeout=CONTENT_TIMEOUT)
 
 
 class MuscleViewSet(viewsets.ReadOnlyModelViewSet):

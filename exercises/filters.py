@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import Equipment, Exercise, Muscle
 
@@ -61,6 +63,7 @@ class ExerciseFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
+    @extend_schema_field(OpenApiTypes.STR)  # a muscle slug
     def filter_muscle(self, queryset, name, value):
         return queryset.works_muscle(value) if value else queryset
 

@@ -1,39 +1,69 @@
+import hashlib
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from config.cache import CONTENT_TIMEOUT, content_version, fragment
 
 from .filters import ExerciseFilter
 from .models import Exercise
 
 
+def query_key(request):
+    return hashlib.sha1(request.GET.urlencode().encode()).hexdigest()
+
+
 def exercise_list(request):
     """The library: search and filters combine, and the URL holds them so a view can be bookmarked."""
-    filterset = ExerciseFilter(request.GET or None, queryset=Exercise.objects.with_lists())
-    # An invalid filter (say, an unknown muscle) shows its message and the whole library.
-    exercises = filterset.qs if filterset.is_bound and filterset.is_valid() else Exercise.objects.with_lists()
-    page = Paginator(exercises, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filter": filterset, "page": page, "query": query.urlencode()}
-    template = "exercises/exercise_list.html"
+    key = f"exercises:list:{content_version()}:{query_key(request)}"
+
+    def filtered():
+        filterset = ExerciseFilter(request.GET or None, queryset=Exercise.objects.with_lists())
+        # An invalid filter (say, an unknown muscle) shows its message and the whole library.
+        valid = not filterset.is_bound or filterset.is_valid()
+        exercises = filterset.qs if filterset.is_bound and valid else Exercise.objects.with_lists()
+        page = Paginator(exercises, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {"filter": filterset, "page": page, "query": query.urlencode()}
+
+    results = fragment(f"{key}:results", "exercises/includes/results.html", filtered, timeout=CONTENT_TIMEOUT)
     if request.htmx:
-        template += "#results"
-    return render(request, template, context)
+        return HttpResponse(results)
+    form = fragment(
+        f"{key}:form",
+        "exercises/includes/filter_form.html",
+        lambda: {"filter": ExerciseFilter(request.GET or None, queryset=Exercise.objects.none())},
+        timeout=CONTENT_TIMEOUT,
+    )
+    return render(request, "exercises/exercise_list.html", {"filter_html": form, "results_html": results})
 
 
 def exercise_detail(request, slug):
     """Everything about one exercise, its variations and the articles it comes from."""
-    exercise = get_object_or_404(
-        Exercise.objects.prefetch_related(
-            "primary_muscles",
-            "secondary_muscles",
-            "equipment",
-            "sources",
-            Prefetch("harder", queryset=Exercise.objects.order_by("difficulty", "name")),
-            Prefetch("easier", queryset=Exercise.objects.order_by("difficulty", "name")),
-            "prescriptions__workout__week__program",
-        ),
-        slug=slug,
-    )
-    programs = sorted({p.workout.week.program for p in exercise.prescriptions.all()}, key=lambda p: p.name)
-    return render(request, "exercises/exercise_detail.html", {"exercise": exercise, "programs": programs})
+
+    def context():
+        exercise = (
+            Exercise.objects.prefetch_related(
+                "primary_muscles",
+                "secondary_muscles",
+                "equipment",
+                "sources",
+                Prefetch("harder", queryset=Exercise.objects.order_by("difficulty", "name")),
+                Prefetch("easier", queryset=Exercise.objects.order_by("difficulty", "name")),
+                "prescriptions__workout__week__program",
+            )
+            .filter(slug=slug)
+            .first()
+        )
+        if exercise is None:
+            raise Http404("No such exercise.")
+        programs = sorted({p.workout.week.program for p in exercise.prescriptions.all()}, key=lambda p: p.name)
+        return {"exercise": exercise, "programs": programs}
+
+    key = f"exercises:detail:{content_version()}:{slug}"
+    article = fragment(key, "exercises/includes/detail.html", context, timeout=CONTENT_TIMEOUT)
+    title = fragment(f"{key}:title", "exercises/includes/title.txt", context, timeout=CONTENT_TIMEOUT)
+    return render(request, "exercises/exercise_detail.html", {"article": article, "title": title})

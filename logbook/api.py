@@ -1,9 +1,12 @@
 import django_filters
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, viewsets
 from rest_framework.response import Response
 
+from config.cache import cached, hashed
 from exercises.models import Exercise
 
 from . import progress as figures
@@ -22,6 +25,7 @@ class SessionFilter(django_filters.FilterSet):
         model = Session
         fields = ["date_after", "date_before", "exercise"]
 
+    @extend_schema_field(OpenApiTypes.STR)  # an exercise slug
     def filter_exercise(self, queryset, name, value):
         return queryset.filter(id__in=LoggedSet.objects.filter(exercise=value).values("session_id"))
 
@@ -45,6 +49,13 @@ class SessionViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.save(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """Cached per runner until their data changes (Profile.data_version)."""
+        profile = request.user.profile
+        where = hashed(request.get_host(), request.get_full_path())
+        key = f"api:sessions:{request.user.pk}:{profile.data_version}:{where}"
+        return Response(cached(key, lambda: super(SessionViewSet, self).list(request, *args, **kwargs).data))
 
 
 class ProgressViewSet(viewsets.GenericViewSet):

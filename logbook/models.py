@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 
+from accounts.models import touch_user
 from exercises.models import Exercise
 from programs.models import PlannedSession
 
@@ -105,11 +106,16 @@ class Session(models.Model):
     def __str__(self):
         return f"{self.title} on {self.date}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_user(self.user_id)
+
     def get_absolute_url(self):
         return reverse("logbook:detail", args=[self.pk])
 
     def replace_sets(self, rows):
         """Replace every set of this session with `rows` (dicts of LoggedSet fields), in order."""
+        touch_user(self.user_id)
         self.sets.all().delete()
         new_sets = []
         for order, row in enumerate(rows, start=1):
@@ -130,6 +136,7 @@ class Session(models.Model):
     def delete(self, *args, **kwargs):
         planned = self.planned_session
         result = super().delete(*args, **kwargs)
+        touch_user(self.user_id)
         if planned is not None:
             planned.reopen()
         return result

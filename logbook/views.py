@@ -11,6 +11,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from config.cache import user_fragment
 from exercises.models import Exercise
 from programs.models import PlannedSession, Prescription
 
@@ -69,28 +70,33 @@ def save_session(request, form, formset, planned=None):
 @login_required
 def session_list(request):
     """The runner's sessions, newest first, filterable by program and exercise."""
-    form = HistoryFilterForm(request.GET or None)
-    sessions = Session.objects.for_user(request.user).with_summary()
-    if form.is_valid():
-        if program := form.cleaned_data.get("program"):
-            sessions = sessions.filter(planned_session__enrollment__program=program)
-        if exercise := form.cleaned_data.get("exercise"):
-            sessions = sessions.filter(
-                id__in=LoggedSet.objects.filter(exercise=exercise, session__user=request.user).values("session_id")
-            )
-    page = Paginator(sessions.order_by("-date", "-id"), 20).get_page(request.GET.get("page"))
-    # Exercise names for just this page of sessions.
-    sets = LoggedSet.objects.filter(session__in=[s.pk for s in page]).select_related("exercise").order_by("order")
-    names = {}
-    for logged in sets.only("session_id", "exercise__name", "exercise_name", "order"):
-        label = logged.exercise_label
-        if label not in names.setdefault(logged.session_id, []):
-            names[logged.session_id].append(label)
-    for s in page:
-        s.exercise_names = names.get(s.pk, [])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "logbook/session_list.html", {"page": page, "form": form, "query": query.urlencode()})
+
+    def context():
+        form = HistoryFilterForm(request.GET or None)
+        sessions = Session.objects.for_user(request.user).with_summary()
+        if form.is_valid():
+            if program := form.cleaned_data.get("program"):
+                sessions = sessions.filter(planned_session__enrollment__program=program)
+            if exercise := form.cleaned_data.get("exercise"):
+                sessions = sessions.filter(
+                    id__in=LoggedSet.objects.filter(exercise=exercise, session__user=request.user).values("session_id")
+                )
+        page = Paginator(sessions.order_by("-date", "-id"), 20).get_page(request.GET.get("page"))
+        # Exercise names for just this page of sessions.
+        sets = LoggedSet.objects.filter(session__in=[s.pk for s in page]).select_related("exercise").order_by("order")
+        names = {}
+        for logged in sets.only("session_id", "exercise__name", "exercise_name", "order"):
+            label = logged.exercise_label
+            if label not in names.setdefault(logged.session_id, []):
+                names[logged.session_id].append(label)
+        for s in page:
+            s.exercise_names = names.get(s.pk, [])
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {"page": page, "form": form, "query": query.urlencode()}
+
+    body = user_fragment(request, "log", "logbook/includes/session_list_body.html", context, request.GET.urlencode())
+    return render(request, "logbook/session_list.html", {"body": body})
 
 
 @login_required
@@ -324,39 +330,45 @@ def progress(request):
     """Best sets, e1RM, records and next-session suggestions per exercise; weekly volume, contacts, adherence."""
     unit = unit_of(request)
     today = timezone.localdate()
-    context = {
-        "exercises": figures.exercise_summaries(request.user, unit),
-        "weekly": figures.weekly(request.user, today),
-        "records": figures.records(request.user),
-        "unit": unit,
-    }
-    rows = context["weekly"]["rows"]
-    points = [{"label": r["week"], "volume": from_kg(r["volume"], unit) or 0, "contacts": r["contacts"]} for r in rows]
-    context["volume_chart"] = figures.chart(points, "contacts", "volume") if any(r["volume"] for r in rows) else None
-    return render(request, "logbook/progress.html", context)
+
+    def context():
+        weekly = figures.weekly(request.user, today)
+        rows = weekly["rows"]
+        points = [
+            {"label": r["week"], "volume": from_kg(r["volume"], unit) or 0, "contacts": r["contacts"]} for r in rows
+        ]
+        return {
+            "exercises": figures.exercise_summaries(request.user, unit),
+            "weekly": weekly,
+            "records": figures.records(request.user),
+            "unit": unit,
+            "volume_chart": figures.chart(points, "contacts", "volume") if any(r["volume"] for r in rows) else None,
+        }
+
+    body = user_fragment(request, "progress", "logbook/includes/progress_body.html", context, today)
+    return render(request, "logbook/progress.html", {"body": body})
 
 
 @login_required
 def progress_exercise(request, slug):
     """One exercise over time: load and volume chart with a table, best set, records, next step."""
     unit = unit_of(request)
-    exercise = get_object_or_404(Exercise.objects.prefetch_related("equipment", "harder"), slug=slug)
-    points = figures.history(request.user, exercise)
-    for p in points:
-        p["max_load_shown"] = from_kg(p["max_load"], unit) if p["max_load"] else 0
-        p["volume_shown"] = from_kg(p["volume"], unit) if p["volume"] else 0
-    best = (
-        LoggedSet.objects.filter(session__user=request.user, exercise=exercise)
-        .order_by(*figures.BEST_ORDER)
-        .select_related("session")
-        .first()
-    )
-    last = LoggedSet.objects.last_time(request.user, [exercise.pk]).get(exercise.pk, [])
-    plan = figures.plan_ranges(request.user, [exercise.pk]).get(exercise.pk)
-    return render(
-        request,
-        "logbook/progress_exercise.html",
-        {
+    exercise = get_object_or_404(Exercise, slug=slug)
+
+    def context():
+        points = figures.history(request.user, exercise)
+        for p in points:
+            p["max_load_shown"] = from_kg(p["max_load"], unit) if p["max_load"] else 0
+            p["volume_shown"] = from_kg(p["volume"], unit) if p["volume"] else 0
+        best = (
+            LoggedSet.objects.filter(session__user=request.user, exercise=exercise)
+            .order_by(*figures.BEST_ORDER)
+            .select_related("session")
+            .first()
+        )
+        last = LoggedSet.objects.last_time(request.user, [exercise.pk]).get(exercise.pk, [])
+        plan = figures.plan_ranges(request.user, [exercise.pk]).get(exercise.pk)
+        return {
             "exercise": exercise,
             "points": points,
             "chart": figures.chart(points, "max_load_shown", "volume_shown"),
@@ -366,5 +378,14 @@ def progress_exercise(request, slug):
             "suggestion": figures.suggestion_for(exercise, last, unit, plan) if last else None,
             "last": last,
             "unit": unit,
-        },
+        }
+
+    body = user_fragment(
+        request,
+        "progress-exercise",
+        "logbook/includes/progress_exercise_body.html",
+        context,
+        slug,
+        timezone.localdate(),
     )
+    return render(request, "logbook/progress_exercise.html", {"exercise": exercise, "body": body})

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import touch_user
 from exercises.models import Equipment, Exercise, Source
 
 from . import schedule
@@ -200,8 +201,17 @@ class Enrollment(models.Model):
     def __str__(self):
         return f"{self.user} · {self.program}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_user(self.user_id)
+
     def get_absolute_url(self):
         return reverse("programs:enrollment", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        touch_user(self.user_id)
+        return result
 
     @classmethod
     def start(cls, user, program, start_date, weekdays):
@@ -239,6 +249,7 @@ class Enrollment(models.Model):
         for session, day in zip(pending, schedule.lay_out(start, self.weekdays, len(pending)), strict=True):
             session.date = day
         PlannedSession.objects.bulk_update(pending, ["date"])
+        touch_user(self.user_id)
 
     def pause(self):
         self.status = self.Status.PAUSED
@@ -302,6 +313,10 @@ class PlannedSession(models.Model):
 
     def __str__(self):
         return f"{self.enrollment.program} · {self.workout.name} on {self.date}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_user(self.enrollment.user_id)
 
     def skip(self):
         self.status = self.Status.SKIPPED

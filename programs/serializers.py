@@ -27,6 +27,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
 
 class WorkoutSerializer(serializers.ModelSerializer):
     prescriptions = PrescriptionSerializer(many=True, read_only=True)
+    minutes = serializers.IntegerField(read_only=True, help_text="Work plus rest, rounded up to whole minutes.")
 
     class Meta:
         model = Workout

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.cache import CONTENT_TIMEOUT, content_version, fragment, user_fragment
 from logbook.models import LoggedSet
 
 from . import schedule
@@ -27,19 +28,18 @@ def program_list(request):
 
 def program_detail(request, slug):
     """The plan week by week, with each session's time and (for plyometrics) ground contacts."""
-    program = get_object_or_404(
-        Program.objects.prefetch_related(
-            "equipment",
-            "sources",
-            Prefetch(
-                "program_weeks",
-                queryset=ProgramWeek.objects.order_by("number").prefetch_related(
-                    Prefetch("workouts", queryset=workouts_with_items().order_by("order"))
-                ),
-            ),
-        ),
-        slug=slug,
-    )
+    program = get_object_or_404(Program, slug=slug)
+
+    def plan():
+        weeks = ProgramWeek.objects.order_by("number").prefetch_related(
+            Prefetch("workouts", queryset=workouts_with_items().order_by("order"))
+        )
+        full = Program.objects.prefetch_related("equipment", "sources", Prefetch("program_weeks", queryset=weeks))
+        return {"program": full.get(pk=program.pk)}
+
+    key = f"programs:detail:{content_version()}:{program.pk}"
+    head = fragment(f"{key}:head", "programs/includes/program_head.html", plan, timeout=CONTENT_TIMEOUT)
+    body = fragment(f"{key}:plan", "programs/includes/program_plan.html", plan, timeout=CONTENT_TIMEOUT)
     enrollment = None
     if request.user.is_authenticated:
         enrollment = Enrollment.objects.for_user(request.user).current().filter(program=program).first()
@@ -48,6 +48,8 @@ def program_detail(request, slug):
         "programs/program_detail.html",
         {
             "program": program,
+            "head_html": head,
+            "plan_html": body,
             "enrollment": enrollment,
             "form": enroll_form(request, program) if not enrollment else None,
         },
@@ -122,20 +124,26 @@ def next_sessions(user):
 @login_required
 def today(request):
     """What is due today in every program the runner follows, or when the next session is."""
-    sessions = list(next_sessions(request.user))
     today = timezone.localdate()
-    exercise_ids = {p.exercise_id for s in sessions for p in s.workout.prescriptions.all()}
-    last = LoggedSet.objects.last_time(request.user, exercise_ids)
-    for s in sessions:
-        s.due = s.date <= today
-        s.overdue_days = (today - s.date).days
-        s.items = [(p, last.get(p.exercise_id, [])) for p in s.workout.prescriptions.all()]
-    paused = Enrollment.objects.for_user(request.user).filter(status=Enrollment.Status.PAUSED).select_related("program")
-    return render(
-        request,
-        "programs/today.html",
-        {"sessions": sessions, "today": today, "paused": paused, "any_due": any(s.due for s in sessions)},
-    )
+
+    def context():
+        sessions = list(next_sessions(request.user))
+        exercise_ids = {p.exercise_id for s in sessions for p in s.workout.prescriptions.all()}
+        last = LoggedSet.objects.last_time(request.user, exercise_ids)
+        for s in sessions:
+            s.due = s.date <= today
+            s.overdue_days = (today - s.date).days
+            s.items = [(p, last.get(p.exercise_id, [])) for p in s.workout.prescriptions.all()]
+        paused = Enrollment.objects.for_user(request.user).filter(status=Enrollment.Status.PAUSED)
+        return {
+            "sessions": sessions,
+            "today": today,
+            "paused": paused.select_related("program"),
+            "any_due": any(s.due for s in sessions),
+        }
+
+    body = user_fragment(request, "today", "programs/includes/today_body.html", context, today)
+    return render(request, "programs/today.html", {"body": body, "today": today})
 
 
 @login_required

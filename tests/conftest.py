@@ -73,3 +73,17 @@ def api_other(other_user):
     client = APIClient()
     client.force_authenticate(other_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Every test starts with an empty cache, and measures pages uncached (the worst case).
+
+    tests/test_caching.py switches page caching back on to test it.
+    """
+    from django.core.cache import cache
+
+    settings.LEGWORK_CACHE_PAGES = False
+    cache.clear()
+    yield
+    cache.clear()

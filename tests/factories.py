@@ -16,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"runner{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class MuscleFactory(factory.django.DjangoModelFactory):
@@ -41,6 +41,7 @@ class ExerciseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Exercise
         django_get_or_create = ["slug"]
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"exercise-{n}")
     name = factory.LazyAttribute(lambda e: e.slug.replace("-", " ").capitalize())
