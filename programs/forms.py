@@ -34,7 +34,8 @@ def check_weekdays(values):
 
 
 class EnrollForm(forms.Form):
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Start date")
+    # <input type="date"> only accepts ISO dates; the en-gb default (04/03/2026) would show an empty box.
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="Start date")
     weekdays = WeekdaysField(label="Training days")
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -61,7 +62,7 @@ class EnrollForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="New date")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="New date")
 
     def clean_date(self):
         value = self.cleaned_data["date"]

@@ -179,8 +179,13 @@ def enrollment_action(request, pk, action):
         enrollment.resume()
         messages.success(request, "Resumed: the sessions left are on your coming training days.")
     elif action == "restart":
-        enrollment.restart()
-        messages.success(request, f"{enrollment.program.name} starts again today. Your logged sessions are kept.")
+        current = Enrollment.objects.for_user(request.user).current().filter(program=enrollment.program_id)
+        if current.exclude(pk=enrollment.pk).exists():
+            # A second current enrolment in one program would break a unique constraint (a 500): refuse it.
+            messages.error(request, "You are already following this program again; carry on with that one.")
+        else:
+            enrollment.restart()
+            messages.success(request, f"{enrollment.program.name} starts again today. Your logged sessions are kept.")
     elif action == "leave":
         name = enrollment.program.name
         enrollment.delete()

@@ -1,7 +1,8 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
+from django.core.management.color import no_style
+from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -13,11 +14,9 @@ from .factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Throttle counters live in the cache; one test's requests must not throttle the next."""
-    cache.clear()
-    yield
-    cache.clear()
+def _fast_password_hasher(settings):
+    """PBKDF2 takes a quarter of a second per hash; tests only need passwords to check, not to be strong."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -33,12 +32,53 @@ def today(monkeypatch):
     return day
 
 
+def content_models():
+    from exercises.models import Equipment, Muscle, Source
+    from programs.models import Prescription, Program, ProgramWeek, Workout
+
+    return [
+        Muscle,
+        Equipment,
+        Source,
+        Exercise,
+        Exercise.primary_muscles.through,
+        Exercise.secondary_muscles.through,
+        Exercise.equipment.through,
+        Exercise.harder.through,
+        Exercise.sources.through,
+        Program,
+        Program.equipment.through,
+        Program.sources.through,
+        ProgramWeek,
+        Workout,
+        Prescription,
+    ]
+
+
+_content_rows = {}
+
+
 @pytest.fixture
 def content(db):
-    """The shipped library and programs (loaded once per test; the loader is idempotent)."""
-    if not Exercise.objects.filter(slug="hip-thrust").exists():
+    """The shipped library and programs.
+
+    The loader runs once per test session; later tests get the same rows (same ids) inserted in bulk,
+    which is the same data in a fraction of the time.
+    """
+    if Exercise.objects.filter(slug="hip-thrust").exists():
+        return
+    models = content_models()
+    if not _content_rows:
         exercise_content.load()
         program_content.load()
+        _content_rows.update({model: list(model.objects.all()) for model in models})
+        return
+    for model in models:
+        model.objects.bulk_create(_content_rows[model])
+    # Rows were inserted with their ids: move PostgreSQL's sequences past them (SQLite needs nothing).
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
 
 
 @pytest.fixture

@@ -61,9 +61,7 @@ def test_enrol_page_suggests_days_from_the_runners_settings(client_logged_in, us
     user.profile.save()
     html = client_logged_in.get("/programs/posterior-chain/enroll/").content.decode()
     checked = {int(v) for v in re.findall(r'name="weekdays" value="(\d)"[^>]*checked', html)}
-    expected = schedule.suggest(
-        sessions_per_week=2, min_hours_between=48, hard_run_days=[TUE, THU], long_run_day=SUN
-    )
+    expected = schedule.suggest(sessions_per_week=2, min_hours_between=48, hard_run_days=[TUE, THU], long_run_day=SUN)
     assert checked == set(expected)
     assert not checked & {SAT, SUN, TUE, THU}
     assert f'value="{TODAY.isoformat()}"' in html
@@ -78,7 +76,9 @@ def test_enrol_page_suggests_days_from_the_runners_settings(client_logged_in, us
     ],
     ids=["plyometric-48h", "long-run", "too-many-days"],
 )
-def test_warnings_are_shown_and_start_anyway_enrols(client_logged_in, user, content, today, slug, weekdays, long_run, warning):
+def test_warnings_are_shown_and_start_anyway_enrols(
+    client_logged_in, user, content, today, slug, weekdays, long_run, warning
+):
     user.profile.long_run_day = long_run
     user.profile.save()
     response = post_enrol(client_logged_in, slug, weekdays=weekdays)
@@ -380,6 +380,12 @@ def test_move_view_moves_a_missed_session_and_the_rest_follow(client_logged_in, 
     assert all(d.weekday() in (WED, SAT) for d in got[1:])
 
 
+def test_move_form_offers_today_as_an_iso_date(client_logged_in, user, content, today):
+    planned = enrol(user).planned_sessions.get(sequence=2)
+    html = client_logged_in.get(f"/planned/{planned.pk}/move/").content.decode()
+    assert re.search(r'<input type="date" name="date" value="2026-03-04"', html)
+
+
 @pytest.mark.parametrize("value", ["2026-02-01", "2028-01-01", "tomorrow", ""])
 def test_move_to_a_bad_date_changes_nothing(client_logged_in, user, content, today, value):
     enrollment = enrol(user, start=TODAY - timedelta(days=7), weekdays=[WED, SAT])
@@ -418,9 +424,7 @@ def test_token_endpoint_returns_a_working_token(content, today):
     assert client.get("/api/v1/enrollments/").status_code in (401, 403)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/enrollments/").status_code == 200
-    created = client.post(
-        "/api/v1/enrollments/", {"program": "plyometric", "weekdays": [MON, THU]}, format="json"
-    )
+    created = client.post("/api/v1/enrollments/", {"program": "plyometric", "weekdays": [MON, THU]}, format="json")
     assert created.status_code == 201
     assert Enrollment.objects.get().user.username == "tokenrunner"
 
@@ -440,7 +444,9 @@ def test_token_endpoint_refuses_bad_credentials(db, data):
 def test_a_bad_token_is_refused(db):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
-    assert client.get("/api/v1/enrollments/").status_code == 401
+    response = client.get("/api/v1/enrollments/")
+    assert response.status_code in (401, 403)
+    assert "detail" in response.json()
 
 
 # ---------------------------------------------------------------- API: enrolments
@@ -681,3 +687,39 @@ def test_enrollments_page_queries_stay_flat(client_logged_in, user, content, tod
     follow(user, ["posterior-chain", "plyometric", "bodyweight-home"])
     three = measure(client_logged_in, "/enrollments/")
     assert one == three
+
+
+# ---------------------------------------------------------------- markup
+
+
+BLOCKS = ["div", "section", "article", "form", "table", "ul", "ol", "nav", "main"]
+
+
+@pytest.mark.parametrize("url", ["/today/", "/enrollments/", "/enrollments/{e}/", "/planned/{p}/move/"])
+def test_private_pages_have_balanced_markup(client_logged_in, user, content, today, url):
+    enrollment = enrol(user, start=TODAY - timedelta(days=7))
+    enrol(user, "plyometric", weekdays=[MON, THU]).pause()
+    planned = enrollment.planned_sessions.get(sequence=4)
+    html = client_logged_in.get(url.format(e=enrollment.pk, p=planned.pk)).content.decode()
+    for tag in BLOCKS:
+        opened = len(re.findall(rf"<{tag}[\s>]", html))
+        assert opened == html.count(f"</{tag}>"), f"<{tag}> opened {opened} times, closed {html.count(f'</{tag}>')}"
+
+
+# ---------------------------------------------------------------- session auth for the browser
+
+
+def test_api_accepts_the_browser_session_and_demands_csrf_for_writes(user, content, today):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    assert browser.get("/api/v1/enrollments/").status_code == 200
+    body = {"program": "plyometric", "weekdays": [MON, THU]}
+    refused = browser.post("/api/v1/enrollments/", body, content_type="application/json")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert counts() == (0, 0)
+    browser.get("/today/")  # sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    accepted = browser.post("/api/v1/enrollments/", body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert accepted.status_code == 201

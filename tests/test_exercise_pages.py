@@ -324,3 +324,11 @@ def test_list_page_queries_stay_flat(client, db, url):
 
 def _escape(text):
     return text.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+@pytest.mark.parametrize("url", ["/", "/exercises/", "/exercises/?muscle=nope", "/exercises/hip-thrust/"])
+def test_public_pages_have_balanced_markup(client, content, url):
+    html = client.get(url).content.decode()
+    for tag in ["div", "section", "article", "form", "ul", "ol", "nav", "main", "dl"]:
+        opened = len(re.findall(rf"<{tag}[\s>]", html))
+        assert opened == html.count(f"</{tag}>"), tag

@@ -279,3 +279,37 @@ def test_unknown_program_api_is_404_json(api_client, content):
     response = api_client.get("/api/v1/programs/no-such-program/")
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("url", ["/programs/", "/programs/plyometric/", "/programs/bodyweight-home/"])
+def test_program_pages_have_balanced_markup(client_logged_in, content, url):
+    html = client_logged_in.get(url).content.decode()
+    for tag in ["div", "section", "article", "form", "table", "ul", "nav", "main", "dl"]:
+        opened = len(re.findall(rf"<{tag}[\s>]", html))
+        assert opened == html.count(f"</{tag}>"), tag
+
+
+# ---------------------------------------------------------------- admin
+
+
+def library_and_program_models():
+    from django.apps import apps
+
+    return [m for label in ("exercises", "programs", "accounts") for m in apps.get_app_config(label).get_models()]
+
+
+@pytest.mark.parametrize("model", library_and_program_models(), ids=lambda m: m.__name__)
+def test_every_model_has_a_working_admin(admin_client, user, content, today, model):
+    from django.contrib import admin
+    from django.urls import reverse
+
+    from programs.models import Enrollment
+
+    Enrollment.start(user, Program.objects.get(slug="plyometric"), today, [0, 3])
+    assert admin.site.is_registered(model), f"{model.__name__} has no admin"
+    info = model._meta.app_label, model._meta.model_name
+    assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
+    assert admin_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+    instance = model.objects.first()
+    assert instance is not None
+    assert admin_client.get(reverse("admin:{}_{}_change".format(*info), args=[instance.pk])).status_code == 200
