@@ -43,6 +43,7 @@ class WeekSerializer(serializers.ModelSerializer):
 
 
 class ProgramListSerializer(serializers.ModelSerializer):
+    week_count = serializers.IntegerField(source="weeks", read_only=True)
     equipment = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:program-detail", lookup_field="slug")
 
@@ -54,7 +55,7 @@ class ProgramListSerializer(serializers.ModelSerializer):
             "name",
             "goal",
             "level",
-            "weeks",
+            "week_count",
             "sessions_per_week",
             "sessions_per_week_min",
             "min_hours_between",
@@ -66,7 +67,7 @@ class ProgramListSerializer(serializers.ModelSerializer):
 
 
 class ProgramDetailSerializer(ProgramListSerializer):
-    weeks_plan = WeekSerializer(source="program_weeks", many=True, read_only=True)
+    weeks = WeekSerializer(source="program_weeks", many=True, read_only=True)
     sources = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
     class Meta(ProgramListSerializer.Meta):
@@ -76,7 +77,7 @@ class ProgramDetailSerializer(ProgramListSerializer):
             "warmup",
             "progression",
             "sources",
-            "weeks_plan",
+            "weeks",
         ]
 
 

@@ -247,7 +247,7 @@ def test_program_list_api(api_client, content):
     assert {p["slug"] for p in body["results"]} == set(PROGRAMS)
     for result in body["results"]:
         row = PROGRAMS[result["slug"]]
-        assert result["weeks"] == row["weeks"]
+        assert result["week_count"] == row["weeks"]
         assert result["sessions_per_week"] == row["sessions_per_week"]
         assert sorted(result["equipment"]) == sorted(row["equipment"])
 
@@ -259,8 +259,8 @@ def test_program_detail_api_matches_the_content_file(api_client, content, slug):
     body = response.json()
     row = PROGRAMS[slug]
     assert body["slug"] == slug and body["progression"] == row["progression"]
-    assert [w["number"] for w in body["weeks_plan"]] == [w["week"] for w in row["schedule"]]
-    for week, week_row in zip(body["weeks_plan"], row["schedule"], strict=True):
+    assert [w["number"] for w in body["weeks"]] == [w["week"] for w in row["schedule"]]
+    for week, week_row in zip(body["weeks"], row["schedule"], strict=True):
         assert [s["name"] for s in week["sessions"]] == [s["name"] for s in week_row["sessions"]]
         for session, session_row in zip(week["sessions"], week_row["sessions"], strict=True):
             got = [
