@@ -8,11 +8,11 @@ from exercises.models import Exercise
 from programs.models import Program
 
 from .models import MAX_DURATION_S, MAX_LOAD_KG, MAX_REPS, RPE_CHOICES, LoggedSet, Session
-from .units import from_kg, to_kg
+from .units import exact, from_kg, to_kg
 
 
 class SessionForm(forms.ModelForm):
-    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    client_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Session
@@ -33,11 +33,25 @@ class SessionForm(forms.ModelForm):
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("client_token", uuid.uuid4())
 
+    def clean_client_token(self):
+        # A mangled token is no reason to refuse a session: it just gets a fresh one.
+        return parse_token(self.cleaned_data.get("client_token"))
+
+
+def parse_token(value):
+    """The form's client token as a UUID, or None when it is missing or not a UUID."""
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
 
 class SetForm(forms.Form):
     """One logged set; the load is typed in the runner's unit and stored in kg."""
 
-    exercise = forms.ModelChoiceField(queryset=Exercise.objects.order_by("name"), empty_label="Choose an exercise")
+    exercise = forms.ModelChoiceField(
+        queryset=Exercise.objects.order_by("name"), empty_label="Choose an exercise", required=False
+    )
     reps = forms.IntegerField(min_value=1, max_value=MAX_REPS, required=False)
     duration_s = forms.IntegerField(min_value=1, max_value=MAX_DURATION_S, required=False, label="Seconds")
     load = forms.DecimalField(min_value=0, max_digits=8, decimal_places=3, required=False)
@@ -50,24 +64,33 @@ class SetForm(forms.Form):
         label="RPE",
     )
     note = forms.CharField(max_length=500, required=False)
+    # Not edited on the page, but kept: a warm-up stays a warm-up, an imported distance stays, and
+    # a set imported under a name the library does not know keeps that name until one is chosen.
+    exercise_name = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=LoggedSet.Kind.choices, required=False, widget=forms.HiddenInput)
+    distance_m = forms.DecimalField(
+        max_digits=9, decimal_places=2, min_value=0, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, unit="kg", exercises=None, **kwargs):
         self.unit = unit
         super().__init__(*args, **kwargs)
         if exercises is not None:
             self.fields["exercise"].queryset = exercises
+        imported = (
+            self.data.get(self.add_prefix("exercise_name")) if self.is_bound else self.initial.get("exercise_name")
+        )
+        if imported:
+            self.fields["exercise"].empty_label = f"{imported} (not in library)"
         self.fields["load"].label = f"Load ({unit})"
         self.fields["load"].help_text = "Empty for bodyweight"
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             css = (
                 "form-select form-select-sm"
                 if isinstance(field.widget, forms.Select)
                 else "form-control form-control-sm"
             )
             field.widget.attrs["class"] = css
-            if self.is_bound and name in self.errors:
-                field.widget.attrs["class"] += " is-invalid"
-                field.widget.attrs["aria-invalid"] = "true"
         self.fields["reps"].widget.attrs.update(inputmode="numeric")
         self.fields["duration_s"].widget.attrs.update(inputmode="numeric")
         self.fields["load"].widget.attrs.update(inputmode="decimal", step="any")
@@ -78,14 +101,27 @@ class SetForm(forms.Form):
             return None
         kg = to_kg(load, self.unit)
         if kg > MAX_LOAD_KG:
-            raise forms.ValidationError(f"At most {from_kg(MAX_LOAD_KG, self.unit)} {self.unit}.")
+            raise forms.ValidationError(f"At most {from_kg(MAX_LOAD_KG, self.unit):f} {self.unit}.")
         return kg
+
+    def full_clean(self):
+        super().full_clean()
+        # Marked after validating, not in __init__: validating there ran before the formset added
+        # its DELETE field, so "Remove" was never seen.
+        for name in self._errors or {}:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and cleaned.get("reps") is None and cleaned.get("duration_s") is None:
+        if not self.errors and all(cleaned.get(f) is None for f in ("reps", "duration_s", "distance_m")):
             self.add_error("reps", "Enter the reps, or the seconds for a timed set.")
         exercise = cleaned.get("exercise")
+        if exercise is None and not cleaned.get("exercise_name") and "exercise" not in self.errors:
+            self.add_error("exercise", forms.Field.default_error_messages["required"])
         if exercise and not exercise.unilateral and cleaned.get("side") not in (None, LoggedSet.Side.BOTH):
             self.add_error("side", f"{exercise.name} works both sides together; choose “Both”.")
         return cleaned
@@ -95,12 +131,15 @@ class SetForm(forms.Form):
         data = self.cleaned_data
         return {
             "exercise": data["exercise"],
+            "exercise_name": "" if data["exercise"] else data.get("exercise_name") or "",
             "reps": data.get("reps"),
             "duration_s": data.get("duration_s"),
             "load_kg": data.get("load"),
             "side": data.get("side") or LoggedSet.Side.BOTH,
             "rpe": data.get("rpe"),
             "note": data.get("note") or "",
+            "kind": data.get("kind") or LoggedSet.Kind.WORKING,
+            "distance_m": data.get("distance_m"),
         }
 
 
@@ -118,7 +157,16 @@ class BaseSetFormSet(forms.BaseFormSet):
 
 
 SetFormSet = formset_factory(
-    SetForm, formset=BaseSetFormSet, extra=0, min_num=1, validate_min=False, can_delete=True, max_num=200
+    SetForm,
+    formset=BaseSetFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=False,
+    can_delete=True,
+    max_num=200,
+    # Never build more forms than that, whatever TOTAL_FORMS says (Django's default allows 1,200,
+    # which takes one request half a minute to render).
+    absolute_max=200,
 )
 
 
@@ -126,13 +174,22 @@ def set_initial(logged, unit):
     """Initial form data for an existing set, in the runner's unit."""
     return {
         "exercise": logged.exercise_id,
+        "exercise_name": "" if logged.exercise_id else logged.exercise_name,
         "reps": logged.reps,
         "duration_s": logged.duration_s,
-        "load": from_kg(logged.load_kg, unit) if logged.load_kg else None,
+        "load": exact_load(logged.load_kg, unit),
         "side": logged.side,
-        "rpe": str(logged.rpe) if logged.rpe is not None else "",
+        # "7", not "7.0": the value must match an RPE option or saving the form drops it.
+        "rpe": f"{logged.rpe.normalize():f}" if logged.rpe is not None else "",
         "note": logged.note,
+        "kind": logged.kind,
+        "distance_m": logged.distance_m,
     }
+
+
+def exact_load(kg, unit):
+    """A stored load as form text in the runner's unit, precise enough to save back the same grams."""
+    return exact(kg, unit)
 
 
 class HistoryFilterForm(forms.Form):

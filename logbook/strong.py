@@ -23,7 +23,7 @@ from django.utils import timezone
 from exercises.models import Exercise
 
 from .models import MAX_DURATION_S, MAX_LOAD_KG, MAX_REPS, LoggedSet, Session
-from .units import from_kg, to_kg
+from .units import exact, to_kg
 
 EXPORT_COLUMNS = [
     "Date",
@@ -63,7 +63,10 @@ KINDS = {"W": LoggedSet.Kind.WARMUP, "D": LoggedSet.Kind.DROP, "F": LoggedSet.Ki
 KIND_CODES = {v: k for k, v in KINDS.items()}
 NOT_SETS = {"rest timer", "note"}
 METRES = {"m": 1, "meters": 1, "km": 1000, "mi": 1609.344, "miles": 1609.344, "ft": 0.3048, "yd": 0.9144}
-SIDE_PREFIX = {"[L] ": LoggedSet.Side.LEFT, "[R] ": LoggedSet.Side.RIGHT}
+# A set's side travels as a "[L]" or "[R]" at the start of its note (Strong has no side column).
+SIDE_RE = re.compile(r"^\[([LR])\](?: |$)")
+SIDES = {"L": LoggedSet.Side.LEFT, "R": LoggedSet.Side.RIGHT}
+SIDE_CODES = {v: k for k, v in SIDES.items()}
 EFFORT_RE = re.compile(r"\s*\[effort (\d{1,2})/10\]\s*$")
 
 # Strong's own names for moves the library holds under another name.
@@ -153,6 +156,11 @@ class ImportReport:
     def ok(self):
         return not self.errors
 
+    @property
+    def unknown_names(self):
+        """(name, sets) most common first; templates can't call Counter.most_common (they look up a key)."""
+        return self.unknown.most_common()
+
 
 def _decimal(text):
     text = (text or "").strip()
@@ -220,6 +228,9 @@ def parse(text, default_unit="kg", report=None):
     except StopIteration:
         report.errors.append((1, "file", "The file is empty."))
         return [], report
+    except csv.Error as exc:
+        report.errors.append((1, "header", f"This can't be read as CSV ({exc}). Is this a Strong export?"))
+        return [], report
     columns = _header_map(header)
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
@@ -255,9 +266,12 @@ def parse(text, default_unit="kg", report=None):
         index = columns[name][0]
         return row[index].strip() if index < len(row) else ""
 
-    for row in reader:
+    for row in _rows(reader, report):
         line = reader.line_num
         if not any(c.strip() for c in row):
+            continue
+        if any("\x00" in c for c in row):
+            report.errors.append((line, "row", "Holds a NUL character, which no Strong export has."))
             continue
         if len(row) < len(header) - 3:
             report.errors.append((line, "row", f"Has {len(row)} fields where the header has {len(header)}."))
@@ -352,9 +366,8 @@ def parse(text, default_unit="kg", report=None):
 
         exercise = matcher(exercise_name)
         side = LoggedSet.Side.BOTH
-        for prefix, value in SIDE_PREFIX.items():
-            if note.startswith(prefix):
-                note, side = note[len(prefix) :], value
+        if match := SIDE_RE.match(note):  # "[L] note", or just "[L]" once the cell is stripped
+            note, side = note[match.end() :], SIDES[match.group(1)]
         if exercise is None:
             report.unknown[exercise_name] += 1
         elif not exercise.unilateral:
@@ -405,6 +418,18 @@ def parse(text, default_unit="kg", report=None):
     return list(workouts.values()), report
 
 
+def _rows(reader, report):
+    """The reader's rows; a row the csv module can't read (say a field over its size limit) is an error."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            report.errors.append((reader.line_num, "row", f"This can't be read as CSV ({exc})."))
+            return
+
+
 def import_csv(user, text, default_unit="kg"):
     """Import a Strong CSV for `user`. All or nothing: any error and nothing is saved."""
     workouts, report = parse(text, default_unit)
@@ -450,11 +475,27 @@ def _duration(minutes):
     return f"{hours}h {mins}m" if hours else f"{mins}m"
 
 
+def _unique_stamp(stamp, title, used):
+    """Date and time for a workout that no other workout of the same name in the export has.
+
+    Strong (and the importer) tell workouts apart by date, time and name, so two sessions logged
+    within the same second on one day would otherwise come back as one.
+    """
+    for offset in range(24 * 60 * 60):
+        for candidate in (stamp + timedelta(seconds=offset), stamp - timedelta(seconds=offset)):
+            if candidate.date() == stamp.date() and (candidate, title) not in used:
+                used.add((candidate, title))
+                return candidate
+    return stamp
+
+
 def export_rows(sessions, unit):
     """Strong-layout rows (lists) for the given sessions, sets prefetched in order."""
+    used = set()
     for session in sessions:
         when = session.start_time or timezone.localtime(session.created_at).time().replace(microsecond=0)
-        date = f"{session.date:%Y-%m-%d} {when:%H:%M:%S}"
+        stamp = _unique_stamp(datetime.combine(session.date, when), session.title, used)
+        date = f"{stamp:%Y-%m-%d %H:%M:%S}"
         workout_notes = session.notes + (f" [effort {session.effort}/10]" if session.effort else "")
         counters = Counter()
         for logged in session.sets.all():
@@ -464,19 +505,20 @@ def export_rows(sessions, unit):
                 order = str(counters[name])
             else:
                 order = KIND_CODES[logged.kind]
-            prefix = {LoggedSet.Side.LEFT: "[L] ", LoggedSet.Side.RIGHT: "[R] "}.get(logged.side, "")
-            weight = from_kg(logged.load_kg, unit, places=Decimal("0.0001")) if logged.load_kg else None
+            code = SIDE_CODES.get(logged.side)
+            note = f"[{code}] {logged.note}".rstrip() if code else logged.note
+            weight = exact(logged.load_kg, unit)  # "225" lb, not "224.9994": still the same grams back
             yield [
                 date,
                 session.title,
                 _duration(session.duration_min),
                 name,
                 order,
-                _number(weight),
+                weight or "",
                 _number(logged.reps),
                 _number(logged.distance_m),
                 _number(logged.duration_s),
-                prefix + logged.note,
+                note,
                 workout_notes,
                 _number(logged.rpe),
             ]

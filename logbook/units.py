@@ -30,3 +30,18 @@ def format_load(kg, unit):
     if kg is None or kg == 0:
         return "bodyweight"
     return f"{from_kg(kg, unit):f} {unit}"
+
+
+def exact(kg, unit):
+    """A stored load as text in `unit`: the shortest figure that converts back to the same grams.
+
+    61.25 kg is "61.25" (not "61.3"), 102.058 kg is "225" lb (not "224.9994"), never "1E+2".
+    """
+    if kg is None or kg == "" or Decimal(str(kg)) == 0:
+        return None
+    kg = Decimal(str(kg)).quantize(STORED, rounding=ROUND_HALF_UP)
+    for places in ("0.1", "0.01", "0.001", "0.0001"):
+        value = from_kg(kg, unit, places=Decimal(places))
+        if to_kg(value, unit) == kg:
+            break
+    return f"{value.normalize():f}"

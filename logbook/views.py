@@ -17,7 +17,7 @@ from programs.models import PlannedSession, Prescription
 
 from . import progress as figures
 from . import strong
-from .forms import HistoryFilterForm, ImportForm, SessionForm, SetFormSet, set_initial
+from .forms import HistoryFilterForm, ImportForm, SessionForm, SetFormSet, exact_load, parse_token, set_initial
 from .models import LoggedSet, Session
 from .units import from_kg
 
@@ -36,7 +36,7 @@ def plan_initial(planned, unit, last):
     for p in planned.workout.prescriptions.all():
         previous = last.get(p.exercise_id, [])
         loads = [s.load_kg for s in previous if s.load_kg]
-        load = from_kg(max(loads), unit) if loads else None
+        load = exact_load(max(loads), unit) if loads else None
         for number in range(1, p.sets + 1):
             rows.append(
                 {
@@ -142,7 +142,7 @@ def session_create(request, planned_pk=None):
     if request.POST and "add_set" in request.POST:
         formset = add_row(request, unit)
     elif request.POST:
-        token = request.POST.get("client_token")
+        token = parse_token(request.POST.get("client_token"))
         duplicate = Session.objects.filter(user=request.user, client_token=token).first() if token else None
         if duplicate is None and form.is_valid() and formset.is_valid():
             try:
@@ -168,7 +168,10 @@ def session_create(request, planned_pk=None):
 def add_row(request, unit):
     """The posted formset with one more row, a copy of the last, so adding a set keeps everything typed."""
     data = request.POST.copy()
-    total = int(data.get("form-TOTAL_FORMS", "0") or 0)
+    try:
+        total = int(data.get("form-TOTAL_FORMS", "0") or 0)
+    except ValueError:  # a tampered management form: the formset reports it
+        total = 0
     if 0 < total < 200:
         for key in ("exercise", "reps", "duration_s", "load", "side", "rpe"):
             data[f"form-{total}-{key}"] = data.get(f"form-{total - 1}-{key}", "")

@@ -1,0 +1,118 @@
+"""The log, progress and the sessions API take as many queries for 2,000 sessions as for 10."""
+
+import datetime
+from decimal import Decimal
+from itertools import cycle
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from exercises.models import Exercise
+from logbook.models import LoggedSet, Session
+from programs.models import Enrollment, Program
+
+URLS = [
+    ("page", "/log/"),
+    ("page", "/log/?exercise=hip-thrust"),
+    ("page", "/log/?program=posterior-chain"),
+    ("page", "/progress/"),
+    ("page", "/progress/conventional-deadlift/"),
+    ("page", "/progress/single-leg-romanian-deadlift/"),
+    ("page", "/today/"),
+    ("api", "/api/v1/sessions/"),
+    ("api", "/api/v1/sessions/?exercise=box-jump&date_after=2020-01-01"),
+    ("api", "/api/v1/progress/conventional-deadlift/"),
+]
+
+# (exercise, reps, seconds, load, side, kind): loaded, single-leg pairs, jumps, holds, warm-ups.
+PATTERNS = [
+    ("conventional-deadlift", 5, None, "100", "both", "warmup"),
+    ("conventional-deadlift", 8, None, "120", "both", "working"),
+    ("single-leg-romanian-deadlift", 10, None, "16", "left", "working"),
+    ("single-leg-romanian-deadlift", 10, None, "16", "right", "working"),
+    ("box-jump", 6, None, None, "both", "working"),
+    ("hip-thrust", 12, None, "60", "both", "working"),
+    ("swiss-ball-hamstring-curl", None, 30, None, "both", "working"),
+]
+
+
+def grow(user, upto, today, planned=()):
+    """Add sessions (three sets each, progressively heavier) until the runner has `upto`, in bulk."""
+    exercises = {e.slug: e for e in Exercise.objects.filter(slug__in={p[0] for p in PATTERNS})}
+    have = Session.objects.filter(user=user).count()
+    planned = list(planned)
+    sessions = []
+    for i in range(have, upto):
+        link = planned.pop(0) if planned else None
+        sessions.append(
+            Session(
+                user=user,
+                date=today - datetime.timedelta(days=upto - i),
+                name="" if link or i % 3 else f"Session {i}",
+                notes="" if i % 4 else "notes",
+                effort=(i % 10) + 1,
+                planned_session=link,
+            )
+        )
+    Session.objects.bulk_create(sessions)
+    sets = []
+    patterns = cycle(PATTERNS)
+    for i, session in enumerate(sessions):
+        for order in range(1, 4):
+            slug, reps, seconds, load, side, kind = next(patterns)
+            logged = LoggedSet(
+                session=session,
+                order=order,
+                exercise=exercises[slug],
+                reps=reps,
+                duration_s=seconds,
+                load_kg=Decimal(load) + i % 50 if load else None,
+                side=side,
+                kind=kind,
+                rpe=Decimal("8") if order == 2 else None,
+            )
+            logged.compute_derived()  # as Session.replace_sets does; bulk_create skips save()
+            sets.append(logged)
+    LoggedSet.objects.bulk_create(sets, batch_size=500)
+    for link in {s.planned_session for s in sessions if s.planned_session_id}:
+        link.mark_done()
+
+
+def measure(client, api, url_kind, url):
+    caller = api if url_kind == "api" else client
+    with CaptureQueriesContext(connection) as ctx:
+        response = caller.get(url)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.slow
+def test_query_counts_stay_flat_from_10_to_2000_sessions(content, user, client_logged_in, api_user, today):
+    enrollment = Enrollment.start(
+        user, Program.objects.get(slug="posterior-chain"), today - datetime.timedelta(days=30), [0, 3]
+    )
+    planned = list(enrollment.planned_sessions.order_by("sequence")[:6])
+    grow(user, 10, today, planned=planned[:3])
+    small = {url: measure(client_logged_in, api_user, kind, url) for kind, url in URLS}
+    grow(user, 2000, today, planned=planned[3:])
+    assert Session.objects.filter(user=user).count() == 2000
+    assert LoggedSet.objects.filter(session__user=user).count() == 6000
+    large = {url: measure(client_logged_in, api_user, kind, url) for kind, url in URLS}
+    assert large == small
+    assert max(large.values()) <= 40, large
+    # The pages did show the big log, not an empty one.
+    assert "2000 sessions" in client_logged_in.get("/log/").content.decode()
+    assert api_user.get("/api/v1/sessions/").json()["count"] == 2000
+
+
+@pytest.mark.slow
+def test_the_list_pages_show_a_page_of_the_big_log(content, user, client_logged_in, api_user, today):
+    grow(user, 300, today)
+    page = client_logged_in.get("/log/?page=15").content.decode()
+    assert "Page 15 of 15" in page
+    body = api_user.get("/api/v1/sessions/?page=15").json()
+    assert len(body["results"]) == 20 and body["next"] is None
+    assert all(len(s["sets"]) == 3 for s in body["results"])
