@@ -72,7 +72,8 @@ class ProgressViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, slug=None):
         exercise = get_object_or_404(Exercise, slug=slug)
         best = (
-            LoggedSet.objects.filter(session__user=request.user, exercise=exercise)
+            LoggedSet.objects.working()
+            .filter(session__user=request.user, exercise=exercise)
             .order_by(*figures.BEST_ORDER)
             .select_related("session")
             .first()

@@ -46,12 +46,16 @@ def parse_token(value):
         return None
 
 
+def exercise_library():
+    """The library as a list, for the exercise select of every set row."""
+    return list(Exercise.objects.order_by("name"))
+
+
 class SetForm(forms.Form):
     """One logged set; the load is typed in the runner's unit and stored in kg."""
 
-    exercise = forms.ModelChoiceField(
-        queryset=Exercise.objects.order_by("name"), empty_label="Choose an exercise", required=False
-    )
+    # Choices come from one list shared by every row of the formset: one query per page, not per row.
+    exercise = forms.TypedChoiceField(choices=[], required=False, empty_value=None)
     reps = forms.IntegerField(min_value=1, max_value=MAX_REPS, required=False)
     duration_s = forms.IntegerField(min_value=1, max_value=MAX_DURATION_S, required=False, label="Seconds")
     load = forms.DecimalField(min_value=0, max_digits=8, decimal_places=3, required=False)
@@ -75,13 +79,15 @@ class SetForm(forms.Form):
     def __init__(self, *args, unit="kg", exercises=None, **kwargs):
         self.unit = unit
         super().__init__(*args, **kwargs)
-        if exercises is not None:
-            self.fields["exercise"].queryset = exercises
+        exercises = exercise_library() if exercises is None else exercises
+        by_pk = {str(e.pk): e for e in exercises}
         imported = (
             self.data.get(self.add_prefix("exercise_name")) if self.is_bound else self.initial.get("exercise_name")
         )
-        if imported:
-            self.fields["exercise"].empty_label = f"{imported} (not in library)"
+        field = self.fields["exercise"]
+        empty = f"{imported} (not in library)" if imported else "Choose an exercise"
+        field.choices = [("", empty)] + [(pk, e.name) for pk, e in by_pk.items()]
+        field.coerce = lambda pk: by_pk.get(str(pk), pk)
         self.fields["load"].label = f"Load ({unit})"
         self.fields["load"].help_text = "Empty for bodyweight"
         for field in self.fields.values():

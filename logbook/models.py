@@ -144,13 +144,13 @@ class Session(models.Model):
     def new_records(self, unit="kg"):
         """Personal records this session set, compared with every session before it, as sentences."""
         best = {"e1rm": models.Max("e1rm_kg"), "load": models.Max("load_kg"), "reps": models.Max("reps")}
-        mine = {
-            row["exercise"]: row for row in self.sets.filter(exercise__isnull=False).values("exercise").annotate(**best)
-        }
+        rows = self.sets.working().filter(exercise__isnull=False).values("exercise").annotate(**best)
+        mine = {row["exercise"]: row for row in rows}
         if not mine:
             return []
         earlier = (
-            LoggedSet.objects.filter(session__user_id=self.user_id, exercise__in=mine)
+            LoggedSet.objects.working()
+            .filter(session__user_id=self.user_id, exercise__in=mine)
             .filter(Q(session__date__lt=self.date) | Q(session__date=self.date, session_id__lt=self.pk))
             .values("exercise")
             .annotate(**best)
@@ -191,6 +191,10 @@ class LoggedSetQuerySet(models.QuerySet):
             default=models.Value(Decimal("1")),
             output_field=models.DecimalField(max_digits=6, decimal_places=1),
         )
+
+    def working(self):
+        """Sets that count for bests and records: warm-ups do not."""
+        return self.exclude(kind=LoggedSet.Kind.WARMUP)
 
     def last_time(self, user, exercise_ids, before=None):
         """{exercise id: [sets]} from the runner's latest session holding each exercise, in two queries."""

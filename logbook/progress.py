@@ -24,7 +24,7 @@ def records(user, exercise=None, limit=10):
         order_by=[F("session__date").asc(), F("session_id").asc(), F("order").asc()],
         frame=RowRange(start=None, end=-1),
     )
-    sets = LoggedSet.objects.filter(session__user=user, e1rm_kg__isnull=False)
+    sets = LoggedSet.objects.working().filter(session__user=user, e1rm_kg__isnull=False)
     if exercise is not None:
         sets = sets.filter(exercise=exercise)
     return (
@@ -40,7 +40,8 @@ BEST_ORDER = [F("e1rm_kg").desc(nulls_last=True), F("load_kg").desc(nulls_last=T
 
 
 def best_set_subquery(user):
-    return LoggedSet.objects.filter(session__user=user, exercise=OuterRef("pk")).order_by(*BEST_ORDER).values("id")[:1]
+    sets = LoggedSet.objects.working().filter(session__user=user, exercise=OuterRef("pk"))
+    return sets.order_by(*BEST_ORDER).values("id")[:1]
 
 
 def plan_ranges(user, exercise_ids):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from config.cache import user_fragment
@@ -17,7 +18,16 @@ from programs.models import PlannedSession, Prescription
 
 from . import progress as figures
 from . import strong
-from .forms import HistoryFilterForm, ImportForm, SessionForm, SetFormSet, exact_load, parse_token, set_initial
+from .forms import (
+    HistoryFilterForm,
+    ImportForm,
+    SessionForm,
+    SetFormSet,
+    exact_load,
+    exercise_library,
+    parse_token,
+    set_initial,
+)
 from .models import LoggedSet, Session
 from .units import from_kg
 
@@ -27,7 +37,7 @@ def unit_of(request):
 
 
 def exercise_choices():
-    return Exercise.objects.order_by("name")
+    return exercise_library()
 
 
 def plan_initial(planned, unit, last):
@@ -317,7 +327,8 @@ def import_strong(request):
         if report.ok:
             messages.success(
                 request,
-                f"Imported {report.sessions_created} sessions with {report.sets_created} sets"
+                f"Imported {report.sessions_created} session{pluralize(report.sessions_created)} "
+                f"with {report.sets_created} set{pluralize(report.sets_created)}"
                 + (
                     f"; {report.sessions_already_there} were already in your log"
                     if report.sessions_already_there
@@ -364,7 +375,8 @@ def progress_exercise(request, slug):
             p["max_load_shown"] = from_kg(p["max_load"], unit) if p["max_load"] else 0
             p["volume_shown"] = from_kg(p["volume"], unit) if p["volume"] else 0
         best = (
-            LoggedSet.objects.filter(session__user=request.user, exercise=exercise)
+            LoggedSet.objects.working()
+            .filter(session__user=request.user, exercise=exercise)
             .order_by(*figures.BEST_ORDER)
             .select_related("session")
             .first()

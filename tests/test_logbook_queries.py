@@ -116,3 +116,23 @@ def test_the_list_pages_show_a_page_of_the_big_log(content, user, client_logged_
     body = api_user.get("/api/v1/sessions/?page=15").json()
     assert len(body["results"]) == 20 and body["next"] is None
     assert all(len(s["sets"]) == 3 for s in body["results"])
+
+
+def test_log_form_queries_do_not_grow_with_the_number_of_set_rows(content, client_logged_in, user):
+    """One exercise list for the whole formset, not one per set row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from programs.models import Enrollment, PlannedSession, Program
+
+    counts = {}
+    for slug in ("posterior-chain", "bodyweight-home"):
+        enrollment = Enrollment.start(user, Program.objects.get(slug=slug), timezone.localdate(), [0, 2, 4])
+        planned = PlannedSession.objects.filter(enrollment=enrollment).order_by("sequence").last()
+        rows = sum(p.sets for p in planned.workout.prescriptions.all())
+        with CaptureQueriesContext(connection) as ctx:
+            assert client_logged_in.get(f"/log/planned/{planned.pk}/").status_code == 200
+        counts[rows] = len(ctx.captured_queries)
+    assert len(counts) == 2 and min(counts) < max(counts)  # the two plans differ in rows ...
+    assert len(set(counts.values())) == 1, counts  # ... but not in queries

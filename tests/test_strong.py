@@ -289,7 +289,7 @@ def test_windows_line_endings_and_no_trailing_newline(content, user):
 
 def test_a_byte_order_mark_through_the_page(client_logged_in, user, content):
     response = upload(client_logged_in, "\ufeff" + csv_text(row()), "kg")
-    assert "Imported 1 sessions with 1 sets." in text(response) or "Imported 1 session" in text(response)
+    assert "Imported 1 session with 1 set." in text(response) or "Imported 1 session" in text(response)
     assert counts(user) == (1, 1)
 
 
@@ -315,7 +315,7 @@ def test_absurd_or_unreadable_durations_are_ignored_with_a_warning(content, user
 
 def test_absurd_duration_through_the_page_is_a_note_not_an_error(client_logged_in, user, content):
     page = text(upload(client_logged_in, csv_text(row().replace(",45m,", ",234h 3m,"))))
-    assert "Imported 1 sessions with 1 sets." in page
+    assert "Imported 1 session with 1 set." in page
     assert "implausible" in page and "Nothing was imported" not in page
 
 
