@@ -46,7 +46,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db):
+def page(browser, live_server, transactional_db, settings):
+    # The live server serves static files from the finders under their plain names, so pages must
+    # link plain names too (not the hashed names of the manifest) for CSS and JS to load.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     from exercises import content as exercise_content
     from programs import content as program_content
 
