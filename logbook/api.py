@@ -71,12 +71,6 @@ class ProgressViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request, slug=None):
         exercise = get_object_or_404(Exercise, slug=slug)
-        best = (
-            LoggedSet.objects.working()
-            .filter(session__user=request.user, exercise=exercise)
-            .order_by(*figures.BEST_ORDER)
-            .select_related("session")
-            .first()
-        )
+        best = figures.best_set(request.user, exercise)
         data = {"exercise": exercise.slug, "best_set": best, "history": figures.history(request.user, exercise)}
         return Response(ProgressSerializer(data).data)

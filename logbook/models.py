@@ -51,13 +51,6 @@ class SessionQuerySet(models.QuerySet):
         start = day - timedelta(days=day.weekday())
         return self.filter(date__gte=start, date__lt=start + timedelta(days=7))
 
-    def with_summary(self):
-        """Set counts, exercise names and program for list rows, without a query per row."""
-        return self.select_related("planned_session__enrollment__program", "planned_session__workout").annotate(
-            set_count=models.Count("sets"),
-            volume_kg=models.Sum("sets__volume_kg"),
-        )
-
 
 class Session(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="logged_sessions")
@@ -113,9 +106,14 @@ class Session(models.Model):
     def get_absolute_url(self):
         return reverse("logbook:detail", args=[self.pk])
 
-    def replace_sets(self, rows):
-        """Replace every set of this session with `rows` (dicts of LoggedSet fields), in order."""
+    def replace_sets(self, rows, refresh=True):
+        """Replace every set of this session with `rows` (dicts of LoggedSet fields), in order.
+
+        Returns the ids of every exercise touched (before and after), whose figures were refreshed
+        unless `refresh` is False (an import refreshes once at the end).
+        """
         touch_user(self.user_id)
+        touched = set(self.sets.filter(exercise__isnull=False).values_list("exercise_id", flat=True))
         self.sets.all().delete()
         new_sets = []
         for order, row in enumerate(rows, start=1):
@@ -123,6 +121,10 @@ class Session(models.Model):
             logged.compute_derived()
             new_sets.append(logged)
         LoggedSet.objects.bulk_create(new_sets)
+        touched |= {s.exercise_id for s in new_sets if s.exercise_id}
+        if refresh:
+            ExerciseStat.refresh(self.user_id, touched)
+        return touched
 
     def sync_plan(self, previous_planned_id=None):
         """Mark the linked planned session done; reopen one this session no longer points at."""
@@ -135,8 +137,10 @@ class Session(models.Model):
 
     def delete(self, *args, **kwargs):
         planned = self.planned_session
+        touched = set(self.sets.filter(exercise__isnull=False).values_list("exercise_id", flat=True))
         result = super().delete(*args, **kwargs)
         touch_user(self.user_id)
+        ExerciseStat.refresh(self.user_id, touched)
         if planned is not None:
             planned.reopen()
         return result
@@ -200,16 +204,20 @@ class LoggedSetQuerySet(models.QuerySet):
         """{exercise id: [sets]} from the runner's latest session holding each exercise, in two queries."""
         if not exercise_ids:
             return {}
-        sessions = Session.objects.filter(user=user, sets__exercise=models.OuterRef("pk"))
-        if before is not None:
-            sessions = sessions.filter(date__lt=before)
-        latest = sessions.order_by("-date", "-id").values("id")[:1]
-        pairs = (
-            Exercise.objects.filter(id__in=exercise_ids)
-            .annotate(session_id=models.Subquery(latest))
-            .filter(session_id__isnull=False)
-            .values_list("id", "session_id")
-        )
+        if before is None:
+            # Kept up to date on every write, so this stays one small query however long the log.
+            pairs = ExerciseStat.objects.filter(user=user, exercise_id__in=exercise_ids).values_list(
+                "exercise_id", "last_session_id"
+            )
+        else:
+            sessions = Session.objects.filter(user=user, sets__exercise=models.OuterRef("pk"), date__lt=before)
+            latest = sessions.order_by("-date", "-id").values("id")[:1]
+            pairs = (
+                Exercise.objects.filter(id__in=exercise_ids)
+                .annotate(session_id=models.Subquery(latest))
+                .filter(session_id__isnull=False)
+                .values_list("id", "session_id")
+            )
         match = Q(pk__in=[])
         for exercise_id, session_id in pairs:
             match |= Q(exercise_id=exercise_id, session_id=session_id)
@@ -217,6 +225,21 @@ class LoggedSetQuerySet(models.QuerySet):
         for logged in self.filter(match).select_related("session", "exercise").order_by("order"):
             found.setdefault(logged.exercise_id, []).append(logged)
         return found
+
+    def records(self):
+        """Sets that beat every earlier estimated one-rep max for their exercise (window query)."""
+        previous_best = models.Window(
+            models.Max("e1rm_kg"),
+            partition_by=[models.F("exercise_id")],
+            order_by=[models.F("session__date").asc(), models.F("session_id").asc(), models.F("order").asc()],
+            frame=models.RowRange(start=None, end=-1),
+        )
+        return (
+            self.working()
+            .filter(e1rm_kg__isnull=False)
+            .annotate(previous_best=previous_best)
+            .filter(previous_best__isnull=False, e1rm_kg__gt=models.F("previous_best"))
+        )
 
     def by_week(self):
         return self.annotate(week=TruncWeek("session__date"))
@@ -262,6 +285,8 @@ class LoggedSet(models.Model):
     volume_kg = models.DecimalField(max_digits=10, decimal_places=3, default=0, editable=False)
     e1rm_kg = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, editable=False)
     contacts = models.PositiveIntegerField(default=0, editable=False)
+    # Beat every earlier e1RM of this exercise for this runner; kept right by ExerciseStat.refresh.
+    is_record = models.BooleanField(default=False, editable=False)
 
     objects = LoggedSetQuerySet.as_manager()
 
@@ -289,7 +314,10 @@ class LoggedSet(models.Model):
             models.CheckConstraint(condition=Q(rpe__isnull=True) | Q(rpe__gte=6, rpe__lte=10), name="set_rpe_6_10"),
             models.CheckConstraint(condition=Q(distance_m__isnull=True) | Q(distance_m__gte=0), name="set_distance_ok"),
         ]
-        indexes = [models.Index(fields=["exercise", "session"])]
+        indexes = [
+            models.Index(fields=["exercise", "session"]),
+            models.Index(fields=["session"], condition=Q(is_record=True), name="loggedset_records"),
+        ]
 
     def __str__(self):
         return f"{self.exercise_label}: {self.describe()}"
@@ -297,6 +325,15 @@ class LoggedSet(models.Model):
     def save(self, *args, **kwargs):
         self.compute_derived()
         super().save(*args, **kwargs)
+        if self.exercise_id:
+            ExerciseStat.refresh(self.session.user_id, {self.exercise_id})
+
+    def delete(self, *args, **kwargs):
+        user_id, exercise_id = self.session.user_id, self.exercise_id
+        result = super().delete(*args, **kwargs)
+        if exercise_id:
+            ExerciseStat.refresh(user_id, {exercise_id})
+        return result
 
     @property
     def exercise_label(self):
@@ -328,6 +365,69 @@ class LoggedSet(models.Model):
             self.e1rm_kg = round(epley(load, reps), 2)
         else:
             self.e1rm_kg = None
+
+
+# "Best set": highest estimated one-rep max, then heaviest load, then most reps or longest hold.
+BEST_ORDER = [
+    models.F("e1rm_kg").desc(nulls_last=True),
+    models.F("load_kg").desc(nulls_last=True),
+    "-reps",
+    "-duration_s",
+]
+
+
+class ExerciseStat(models.Model):
+    """Per runner and exercise, figures kept up to date on every write.
+
+    Progress pages read one row per exercise instead of searching thousands of sets.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_stats")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="stats")
+    sessions_logged = models.PositiveIntegerField()
+    last_date = models.DateField()
+    last_session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    best_set = models.ForeignKey(LoggedSet, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "exercise"], name="unique_stat_per_exercise")]
+        indexes = [models.Index(fields=["user", "-last_date"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.exercise}"
+
+    @classmethod
+    def refresh(cls, user_id, exercise_ids):
+        """Recompute the figures and record flags of these exercises for one runner (a write-time cost)."""
+        for exercise_id in exercise_ids:
+            sets = LoggedSet.objects.filter(session__user_id=user_id, exercise_id=exercise_id)
+            last = sets.order_by("-session__date", "-session_id").values_list("session_id", "session__date").first()
+            if last is None:
+                cls.objects.filter(user_id=user_id, exercise_id=exercise_id).delete()
+                continue
+            cls.objects.update_or_create(
+                user_id=user_id,
+                exercise_id=exercise_id,
+                defaults={
+                    "sessions_logged": sets.values("session_id").distinct().count(),
+                    "last_session_id": last[0],
+                    "last_date": last[1],
+                    "best_set_id": sets.working().order_by(*BEST_ORDER).values_list("id", flat=True).first(),
+                },
+            )
+            records = list(sets.records().values_list("id", flat=True))
+            sets.filter(is_record=True).exclude(id__in=records).update(is_record=False)
+            sets.filter(id__in=records, is_record=False).update(is_record=True)
+
+    @classmethod
+    def refresh_user(cls, user_id):
+        exercise_ids = set(
+            LoggedSet.objects.filter(session__user_id=user_id, exercise__isnull=False).values_list(
+                "exercise_id", flat=True
+            )
+        )
+        cls.objects.filter(user_id=user_id).exclude(exercise_id__in=exercise_ids).delete()
+        cls.refresh(user_id, exercise_ids)
 
 
 def epley(load, reps):

@@ -3,45 +3,28 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.expressions import RowRange
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import TruncWeek
 
-from exercises.models import Exercise
 from programs.models import PlannedSession, Prescription
 
 from . import progression
-from .models import LoggedSet, e1rm_range
+from .models import ExerciseStat, LoggedSet, e1rm_range
 
 WEEKS_SHOWN = 12
 
 
 def records(user, exercise=None, limit=10):
     """Sets that beat every earlier estimated one-rep max for their exercise, newest first."""
-    previous_best = Window(
-        Max("e1rm_kg"),
-        partition_by=[F("exercise_id")],
-        order_by=[F("session__date").asc(), F("session_id").asc(), F("order").asc()],
-        frame=RowRange(start=None, end=-1),
-    )
-    sets = LoggedSet.objects.working().filter(session__user=user, e1rm_kg__isnull=False)
+    sets = LoggedSet.objects.filter(session__user=user, is_record=True)
     if exercise is not None:
         sets = sets.filter(exercise=exercise)
-    return (
-        sets.annotate(previous_best=previous_best)
-        .filter(previous_best__isnull=False, e1rm_kg__gt=F("previous_best"))
-        .select_related("exercise", "session")
-        .order_by("-session__date", "-session_id", "-order")[:limit]
-    )
+    return sets.select_related("exercise", "session").order_by("-session__date", "-session_id", "-order")[:limit]
 
 
-# "Best set": highest estimated one-rep max, then heaviest load, then most reps or longest hold.
-BEST_ORDER = [F("e1rm_kg").desc(nulls_last=True), F("load_kg").desc(nulls_last=True), "-reps", "-duration_s"]
-
-
-def best_set_subquery(user):
-    sets = LoggedSet.objects.working().filter(session__user=user, exercise=OuterRef("pk"))
-    return sets.order_by(*BEST_ORDER).values("id")[:1]
+def best_set(user, exercise):
+    stat = ExerciseStat.objects.filter(user=user, exercise=exercise).select_related("best_set__session").first()
+    return stat.best_set if stat else None
 
 
 def plan_ranges(user, exercise_ids):
@@ -78,25 +61,24 @@ def suggestion_for(exercise, last_sets, unit, plan=None):
 
 def exercise_summaries(user, unit):
     """One row per exercise the runner has logged: best set, e1RM range, last time and what to do next."""
-    exercises = list(
-        Exercise.objects.filter(logged_sets__session__user=user)
-        .annotate(
-            sessions_logged=Count("logged_sets__session", distinct=True),
-            last_date=Max("logged_sets__session__date"),
-            best_set_id=Subquery(best_set_subquery(user)),
-        )
-        .prefetch_related("equipment", "harder")
-        .order_by("-last_date", "name")
+    stats = list(
+        ExerciseStat.objects.filter(user=user)
+        .select_related("exercise", "best_set__session")
+        .prefetch_related("exercise__equipment", "exercise__harder")
+        .order_by("-last_date", "exercise__name")
     )
-    ids = [e.pk for e in exercises]
-    best = LoggedSet.objects.in_bulk([e.best_set_id for e in exercises])
+    ids = [s.exercise_id for s in stats]
     last = LoggedSet.objects.last_time(user, ids)
     plans = plan_ranges(user, ids)
-    for exercise in exercises:
-        exercise.best_set = best.get(exercise.best_set_id)
-        exercise.e1rm = e1rm_range(exercise.best_set.load_kg, exercise.best_set.reps) if exercise.best_set else None
+    exercises = []
+    for stat in stats:
+        exercise = stat.exercise
+        exercise.sessions_logged, exercise.last_date = stat.sessions_logged, stat.last_date
+        exercise.best_set = best = stat.best_set
+        exercise.e1rm = e1rm_range(best.load_kg, best.reps) if best else None
         exercise.last_sets = last.get(exercise.pk, [])
         exercise.suggestion = suggestion_for(exercise, exercise.last_sets, unit, plans.get(exercise.pk))
+        exercises.append(exercise)
     return exercises
 
 

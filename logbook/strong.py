@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from exercises.models import Exercise
 
-from .models import MAX_DURATION_S, MAX_LOAD_KG, MAX_REPS, LoggedSet, Session
+from .models import MAX_DURATION_S, MAX_LOAD_KG, MAX_REPS, ExerciseStat, LoggedSet, Session
 from .units import exact, to_kg
 
 EXPORT_COLUMNS = [
@@ -444,6 +444,7 @@ def import_csv(user, text, default_unit="kg"):
                 "import_key", flat=True
             )
         )
+        touched = set()
         for workout in workouts:
             if workout.key in existing:
                 report.sessions_already_there += 1
@@ -458,9 +459,10 @@ def import_csv(user, text, default_unit="kg"):
                 duration_min=workout.duration_min,
                 import_key=workout.key,
             )
-            session.replace_sets(workout.sets)
+            touched |= session.replace_sets(workout.sets, refresh=False)
             report.sessions_created += 1
             report.sets_created += len(workout.sets)
+        ExerciseStat.refresh(user.pk, touched)
     return report
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Min, Prefetch, Sum
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -83,7 +83,9 @@ def session_list(request):
 
     def context():
         form = HistoryFilterForm(request.GET or None)
-        sessions = Session.objects.for_user(request.user).with_summary()
+        sessions = Session.objects.for_user(request.user).select_related(
+            "planned_session__enrollment__program", "planned_session__workout"
+        )
         if form.is_valid():
             if program := form.cleaned_data.get("program"):
                 sessions = sessions.filter(planned_session__enrollment__program=program)
@@ -92,14 +94,23 @@ def session_list(request):
                     id__in=LoggedSet.objects.filter(exercise=exercise, session__user=request.user).values("session_id")
                 )
         page = Paginator(sessions.order_by("-date", "-id"), 20).get_page(request.GET.get("page"))
-        # Exercise names for just this page of sessions.
-        sets = LoggedSet.objects.filter(session__in=[s.pk for s in page]).select_related("exercise").order_by("order")
+        # Counts, volume and exercise names for just this page of sessions, aggregated in the database.
+        ids = [s.pk for s in page]
+        sets = LoggedSet.objects.filter(session__in=ids)
+        totals = {
+            row["session_id"]: row
+            for row in sets.values("session_id").annotate(n=Count("id"), volume=Sum("volume_kg")).order_by()
+        }
         names = {}
-        for logged in sets.only("session_id", "exercise__name", "exercise_name", "order"):
-            label = logged.exercise_label
-            if label not in names.setdefault(logged.session_id, []):
-                names[logged.session_id].append(label)
+        for row in (
+            sets.values("session_id", "exercise__name", "exercise_name")
+            .annotate(first=Min("order"))
+            .order_by("session_id", "first")
+        ):
+            names.setdefault(row["session_id"], []).append(row["exercise__name"] or row["exercise_name"])
         for s in page:
+            s.set_count = totals.get(s.pk, {}).get("n", 0)
+            s.volume_kg = totals.get(s.pk, {}).get("volume")
             s.exercise_names = names.get(s.pk, [])
         query = request.GET.copy()
         query.pop("page", None)
@@ -374,13 +385,7 @@ def progress_exercise(request, slug):
         for p in points:
             p["max_load_shown"] = from_kg(p["max_load"], unit) if p["max_load"] else 0
             p["volume_shown"] = from_kg(p["volume"], unit) if p["volume"] else 0
-        best = (
-            LoggedSet.objects.working()
-            .filter(session__user=request.user, exercise=exercise)
-            .order_by(*figures.BEST_ORDER)
-            .select_related("session")
-            .first()
-        )
+        best = figures.best_set(request.user, exercise)
         last = LoggedSet.objects.last_time(request.user, [exercise.pk]).get(exercise.pk, [])
         plan = figures.plan_ranges(request.user, [exercise.pk]).get(exercise.pk)
         return {

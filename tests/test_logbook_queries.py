@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exercises.models import Exercise
-from logbook.models import LoggedSet, Session
+from logbook.models import ExerciseStat, LoggedSet, Session
 from programs.models import Enrollment, Program
 
 URLS = [
@@ -75,6 +75,7 @@ def grow(user, upto, today, planned=()):
             logged.compute_derived()  # as Session.replace_sets does; bulk_create skips save()
             sets.append(logged)
     LoggedSet.objects.bulk_create(sets, batch_size=500)
+    ExerciseStat.refresh_user(user.pk)  # as replace_sets does after every write
     for link in {s.planned_session for s in sessions if s.planned_session_id}:
         link.mark_done()
 
