@@ -113,7 +113,7 @@ class Session(models.Model):
         unless `refresh` is False (an import refreshes once at the end).
         """
         touch_user(self.user_id)
-        touched = set(self.sets.filter(exercise__isnull=False).values_list("exercise_id", flat=True))
+        before = set(self.sets.filter(exercise__isnull=False).values_list("exercise_id", flat=True))
         self.sets.all().delete()
         new_sets = []
         for order, row in enumerate(rows, start=1):
@@ -121,9 +121,11 @@ class Session(models.Model):
             logged.compute_derived()
             new_sets.append(logged)
         LoggedSet.objects.bulk_create(new_sets)
-        touched |= {s.exercise_id for s in new_sets if s.exercise_id}
+        touched = before | {s.exercise_id for s in new_sets if s.exercise_id}
         if refresh:
-            ExerciseStat.refresh(self.user_id, touched)
+            # The common case, a new session after everything else, is an append; edits recompute.
+            slow = touched if before else ExerciseStat.append(self, new_sets)
+            ExerciseStat.refresh(self.user_id, slow)
         return touched
 
     def sync_plan(self, previous_planned_id=None):
@@ -376,6 +378,17 @@ BEST_ORDER = [
 ]
 
 
+def best_key(logged):
+    """BEST_ORDER as a Python sort key, for one session's handful of sets."""
+    low = Decimal("-1")
+    return (
+        logged.e1rm_kg if logged.e1rm_kg is not None else low,
+        logged.load_kg if logged.load_kg is not None else low,
+        logged.reps or -1,
+        logged.duration_s or -1,
+    )
+
+
 class ExerciseStat(models.Model):
     """Per runner and exercise, figures kept up to date on every write.
 
@@ -418,6 +431,54 @@ class ExerciseStat(models.Model):
             records = list(sets.records().values_list("id", flat=True))
             sets.filter(is_record=True).exclude(id__in=records).update(is_record=False)
             sets.filter(id__in=records, is_record=False).update(is_record=True)
+
+    @classmethod
+    def append(cls, session, new_sets):
+        """Update figures for a session logged after every other one holding its exercises.
+
+        Returns the exercises it could not append to (the session is not the latest), to refresh fully.
+        """
+        by_exercise = {}
+        for logged in new_sets:
+            if logged.exercise_id:
+                by_exercise.setdefault(logged.exercise_id, []).append(logged)
+        stats = {
+            stat.exercise_id: stat
+            for stat in cls.objects.filter(user_id=session.user_id, exercise_id__in=by_exercise).select_related(
+                "best_set"
+            )
+        }
+        slow, records = set(), []
+        for exercise_id, sets in by_exercise.items():
+            stat = stats.get(exercise_id)
+            if stat and (session.date, session.pk) <= (stat.last_date, stat.last_session_id):
+                slow.add(exercise_id)
+                continue
+            best = stat.best_set if stat else None
+            running = best.e1rm_kg if best else None
+            for logged in sets:
+                if logged.kind == LoggedSet.Kind.WARMUP:
+                    continue
+                if logged.e1rm_kg is not None:
+                    if running is not None and logged.e1rm_kg > running:
+                        records.append(logged.pk)
+                    if running is None or logged.e1rm_kg > running:
+                        running = logged.e1rm_kg
+                if best is None or best_key(logged) > best_key(best):
+                    best = logged
+            cls.objects.update_or_create(
+                user_id=session.user_id,
+                exercise_id=exercise_id,
+                defaults={
+                    "sessions_logged": (stat.sessions_logged if stat else 0) + 1,
+                    "last_session_id": session.pk,
+                    "last_date": session.date,
+                    "best_set_id": best.pk if best else None,
+                },
+            )
+        if records:
+            LoggedSet.objects.filter(pk__in=records).update(is_record=True)
+        return slow
 
     @classmethod
     def refresh_user(cls, user_id):
