@@ -11,7 +11,8 @@ from exercises.models import Exercise
 from logbook.models import LoggedSet, Session
 from programs.models import Enrollment, PlannedSession, Program
 
-from .factories import PASSWORD, SessionFactory, UserFactory
+from .factories import PASSWORD, UserFactory
+from .factories import log_session as log
 
 D = datetime.date
 SECRET = "OWNER-SECRET-NOTE"
@@ -19,12 +20,6 @@ SECRET = "OWNER-SECRET-NOTE"
 
 def ex(slug):
     return Exercise.objects.get(slug=slug)
-
-
-def log(user, day, *sets, **fields):
-    session = SessionFactory(user=user, date=day, **fields)
-    session.replace_sets([{**s, "exercise": ex(s["exercise"])} for s in sets])
-    return session
 
 
 def snapshot(session):

@@ -11,7 +11,8 @@ from exercises.models import Exercise
 from logbook.models import LoggedSet, Session
 from programs.models import Enrollment, PlannedSession, Program
 
-from .factories import SessionFactory, UserFactory
+from .factories import UserFactory
+from .factories import log_session as log
 
 D = datetime.date
 SESSIONS = "/api/v1/sessions/"
@@ -19,12 +20,6 @@ SESSIONS = "/api/v1/sessions/"
 
 def ex(slug):
     return Exercise.objects.get(slug=slug)
-
-
-def log(user, day, *sets, **fields):
-    session = SessionFactory(user=user, date=day, **fields)
-    session.replace_sets([{**s, "exercise": ex(s["exercise"])} for s in sets])
-    return session
 
 
 def set_errors(response):
