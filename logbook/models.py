@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import TruncWeek
 from django.urls import reverse
 
 from accounts.models import touch_user
@@ -46,10 +45,6 @@ E1RM_MAX_REPS = 10
 class SessionQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
-
-    def in_week(self, day):
-        start = day - timedelta(days=day.weekday())
-        return self.filter(date__gte=start, date__lt=start + timedelta(days=7))
 
 
 class Session(models.Model):
@@ -242,9 +237,6 @@ class LoggedSetQuerySet(models.QuerySet):
             .annotate(previous_best=previous_best)
             .filter(previous_best__isnull=False, e1rm_kg__gt=models.F("previous_best"))
         )
-
-    def by_week(self):
-        return self.annotate(week=TruncWeek("session__date"))
 
 
 class LoggedSet(models.Model):
