@@ -35,6 +35,7 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 
 test: install-dev lint static
+	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
