@@ -36,10 +36,6 @@ def unit_of(request):
     return request.user.profile.unit
 
 
-def exercise_choices():
-    return exercise_library()
-
-
 def plan_initial(planned, unit, last):
     """Set rows pre-filled from a planned session: prescribed sets, top of the rep range, last time's load."""
     rows, hints = [], []
@@ -155,22 +151,28 @@ def session_create(request, planned_pk=None):
         ids = [p.exercise_id for p in planned.workout.prescriptions.all()]
         rows, hints = plan_initial(planned, unit, LoggedSet.objects.last_time(request.user, ids))
         form.initial["name"] = f"{planned.enrollment.program.name} · {planned.workout.name}"
-    formset = SetFormSet(
-        request.POST or None,
-        initial=None if request.POST else rows or None,
-        form_kwargs={"unit": unit, "exercises": exercise_choices()},
-    )
+    library = exercise_library()
     if request.POST and "add_set" in request.POST:
-        formset = add_row(request, unit)
-    elif request.POST:
+        formset = add_row(request, unit, library)
+    else:
+        formset = SetFormSet(
+            request.POST or None,
+            initial=None if request.POST else rows or None,
+            form_kwargs={"unit": unit, "exercises": library},
+        )
+    if request.POST and "add_set" not in request.POST:
         token = parse_token(request.POST.get("client_token"))
         duplicate = Session.objects.filter(user=request.user, client_token=token).first() if token else None
         if duplicate is None and form.is_valid() and formset.is_valid():
             try:
                 session, records = save_session(request, form, formset, planned)
             except IntegrityError:
-                # A second submit raced the first; show the one that was saved.
-                duplicate = Session.objects.filter(user=request.user, client_token=token).first()
+                # A second submit (or a second tab logging the same planned session) raced the first:
+                # show the one that was saved.
+                saved = Session.objects.filter(user=request.user, client_token=token)
+                if planned is not None:
+                    saved = saved | Session.objects.filter(planned_session=planned)
+                duplicate = saved.first()
                 if duplicate is None:
                     raise
             else:
@@ -186,7 +188,7 @@ def session_create(request, planned_pk=None):
     )
 
 
-def add_row(request, unit):
+def add_row(request, unit, library):
     """The posted formset with one more row, a copy of the last, so adding a set keeps everything typed."""
     data = request.POST.copy()
     try:
@@ -197,7 +199,7 @@ def add_row(request, unit):
         for key in ("exercise", "reps", "duration_s", "load", "side", "rpe"):
             data[f"form-{total}-{key}"] = data.get(f"form-{total - 1}-{key}", "")
         data["form-TOTAL_FORMS"] = str(total + 1)
-    return SetFormSet(data, form_kwargs={"unit": unit, "exercises": exercise_choices()})
+    return SetFormSet(data, form_kwargs={"unit": unit, "exercises": library})
 
 
 def announce(request, session, records):
@@ -212,13 +214,13 @@ def session_update(request, pk):
     unit = unit_of(request)
     session = get_object_or_404(Session, pk=pk, user=request.user)
     form = SessionForm(request.POST or None, instance=session)
-    initial = [set_initial(s, unit) for s in session.sets.order_by("order")]
-    formset = SetFormSet(
-        request.POST or None, initial=initial, form_kwargs={"unit": unit, "exercises": exercise_choices()}
-    )
+    library = exercise_library()
     if request.POST and "add_set" in request.POST:
-        formset = add_row(request, unit)
-    elif form.is_valid() and formset.is_valid():
+        formset = add_row(request, unit, library)
+    else:
+        initial = [set_initial(s, unit) for s in session.sets.order_by("order")]
+        formset = SetFormSet(request.POST or None, initial=initial, form_kwargs={"unit": unit, "exercises": library})
+    if request.POST and "add_set" not in request.POST and form.is_valid() and formset.is_valid():
         session, records = save_session(request, form, formset)
         announce(request, session, records)
         return redirect(session)
