@@ -15,7 +15,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ModelBackend")
         messages.success(request, "Welcome to Legwork. Set your running week, then pick a program.")
         return redirect("accounts:settings")
     return render(request, "accounts/signup.html", {"form": form})
