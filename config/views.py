@@ -5,13 +5,17 @@ from django.views.decorators.cache import never_cache
 
 from programs.models import Program
 
+from .transactions import read_only
 
+
+@read_only
 def home(request):
     """What Legwork is, with the way into the library and the programs."""
     return render(request, "home.html", {"programs": Program.objects.order_by("name")})
 
 
 @never_cache
+@read_only
 def healthz(request):
     """Liveness and database check for load balancers: 200 when the database answers, 503 when not."""
     try:

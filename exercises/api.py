@@ -1,14 +1,14 @@
 from rest_framework import viewsets
-from rest_framework.response import Response
 
-from config.cache import CONTENT_TIMEOUT, cached, content_version, hashed
+from config.api import AtomicWritesMixin
+from config.cache import CONTENT_TIMEOUT, api_response, content_version, hashed
 
 from .filters import ExerciseFilter
 from .models import Equipment, Exercise, Muscle
 from .serializers import EquipmentSerializer, ExerciseDetailSerializer, ExerciseListSerializer, MuscleSerializer
 
 
-class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
+class ExerciseViewSet(AtomicWritesMixin, viewsets.ReadOnlyModelViewSet):
     """The exercise library. Filters: `muscle`, `equipment`, `pattern`, `no_equipment`, `search`."""
 
     queryset = Exercise.objects.with_lists()
@@ -23,24 +23,20 @@ class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ExerciseDetailSerializer if self.action == "retrieve" else ExerciseListSerializer
 
-    # The library only changes when content is reloaded: serve the serialized data from the cache.
+    # The library only changes when content is reloaded: serve it from the cache.
     def list(self, request, *args, **kwargs):
-        return Response(cached_api_data(request, "exercises", lambda: super(ExerciseViewSet, self).list(request)))
+        return cached_library(request, lambda: super(ExerciseViewSet, self).list(request))
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(
-            cached_api_data(
-                request, "exercises", lambda: super(ExerciseViewSet, self).retrieve(request, *args, **kwargs)
-            )
-        )
+        return cached_library(request, lambda: super(ExerciseViewSet, self).retrieve(request, *args, **kwargs))
 
 
-def cached_api_data(request, name, respond):
-    key = f"api:{name}:{content_version()}:{hashed(request.get_host(), request.get_full_path())}"
-    return cached(key, lambda: respond().data, timeout=CONTENT_TIMEOUT)
+def cached_library(request, respond):
+    key = f"api:exercises:{content_version()}:{hashed(request.get_host(), request.get_full_path())}"
+    return api_response(request, key, lambda: respond().data, timeout=CONTENT_TIMEOUT)
 
 
-class MuscleViewSet(viewsets.ReadOnlyModelViewSet):
+class MuscleViewSet(AtomicWritesMixin, viewsets.ReadOnlyModelViewSet):
     """Muscles, by slug."""
 
     queryset = Muscle.objects.all()
@@ -49,7 +45,7 @@ class MuscleViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
-class EquipmentViewSet(viewsets.ReadOnlyModelViewSet):
+class EquipmentViewSet(AtomicWritesMixin, viewsets.ReadOnlyModelViewSet):
     """Equipment, by slug."""
 
     queryset = Equipment.objects.all()

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from config.cache import CONTENT_TIMEOUT, content_version, fragment
+from config.transactions import read_only
 
 from .filters import ExerciseFilter
 from .models import Exercise
@@ -15,6 +16,7 @@ def query_key(request):
     return hashlib.sha1(request.GET.urlencode().encode()).hexdigest()
 
 
+@read_only
 def exercise_list(request):
     """The library: search and filters combine, and the URL holds them so a view can be bookmarked."""
     key = f"exercises:list:{content_version()}:{query_key(request)}"
@@ -41,6 +43,7 @@ def exercise_list(request):
     return render(request, "exercises/exercise_list.html", {"filter_html": form, "results_html": results})
 
 
+@read_only
 def exercise_detail(request, slug):
     """Everything about one exercise, its variations and the articles it comes from."""
 

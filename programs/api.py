@@ -1,11 +1,13 @@
 from django.db.models import Prefetch
 from rest_framework import mixins, permissions, viewsets
 
+from config.api import AtomicWritesMixin
+
 from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
 from .serializers import EnrollmentSerializer, ProgramDetailSerializer, ProgramListSerializer
 
 
-class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(AtomicWritesMixin, viewsets.ReadOnlyModelViewSet):
     """Program templates: weeks → sessions → prescriptions."""
 
     lookup_field = "slug"
@@ -32,6 +34,7 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class EnrollmentViewSet(
+    AtomicWritesMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

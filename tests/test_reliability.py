@@ -319,7 +319,11 @@ def test_session_serializer_create_is_atomic_on_its_own(runner, monkeypatch):
     assert everything() == before
 
 
-def test_every_request_runs_in_a_transaction():
+def test_every_write_runs_in_a_transaction():
+    """ATOMIC_REQUESTS is on; a view may leave it only to read (runner_page: GET and HEAD only) or to
+    run its writes in a transaction itself (AtomicWritesMixin)."""
+    from config.api import AtomicWritesMixin
+
     assert connection.settings_dict["ATOMIC_REQUESTS"] is True
 
     def views(patterns):
@@ -330,8 +334,31 @@ def test_every_request_runs_in_a_transaction():
                 assert isinstance(entry, URLPattern)
                 yield entry.lookup_str, entry.callback
 
-    opted_out = [name for name, view in views(get_resolver().url_patterns) if getattr(view, "_non_atomic_requests", ())]
-    assert not opted_out, f"views opting out of ATOMIC_REQUESTS: {opted_out}"
+    def accounted_for(view):
+        return getattr(view, "read_only", False) or issubclass(getattr(view, "cls", object), AtomicWritesMixin)
+
+    all_views = list(views(get_resolver().url_patterns))
+    leaving = [(name, view) for name, view in all_views if getattr(view, "_non_atomic_requests", ())]
+    opted_out = [name for name, view in leaving if not accounted_for(view)]
+    assert not opted_out, f"views opting out of ATOMIC_REQUESTS with writes of their own: {opted_out}"
+    assert any(getattr(view, "read_only", False) for _, view in all_views)
+
+
+@pytest.mark.parametrize("path", ["/today/", "/log/", "/progress/", "/progress/goblet-squat/"])
+def test_read_only_pages_refuse_writes(runner, client, path):
+    assert logged_in(client, runner).post(path).status_code == 405
+
+
+@transactional
+def test_api_reads_run_outside_a_transaction_and_deletes_still_roll_back(runner, monkeypatch):
+    client = token_client(runner)
+    assert client.get("/api/v1/sessions/").status_code == 200
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    before = everything()
+    fail_after(monkeypatch, PlannedSession, "reopen")
+    with pytest.raises(Boom):
+        client.delete(f"/api/v1/sessions/{runner.logged.pk}/")
+    assert everything() == before
 
 
 # --------------------------------------------------------------------------------------------------
