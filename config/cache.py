@@ -1,16 +1,26 @@
-"""Versioned caching: cached figures are keyed by a version that every write bumps.
+"""Versioned caching: cached pages and figures are keyed by a version that every write bumps.
 
 Nothing is ever invalidated by hand: a write increments the version (the library's, or one
-runner's), so the next read misses and recomputes. Works with the local-memory cache on one
-machine and with Redis (REDIS_URL) across several web processes.
+runner's Profile.data_version), so the next read misses and recomputes. Works with the local-memory
+cache on one machine and with Redis (REDIS_URL) across several web processes.
+
+- `fragment()`: a piece of a library or program page, keyed by the content version.
+- `runner_page`: a runner's whole read-only page, keyed by their data version (see its docstring).
+- `api_response()`: an API answer's rendered JSON.
 """
 
 import hashlib
+from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from .transactions import read_only
 
 TIMEOUT = 60 * 60 * 24
 
@@ -36,14 +46,6 @@ def bump(namespace):
 
 def content_version():
     return version("content")
-
-
-def user_version(user_id):
-    return version(f"user:{user_id}")
-
-
-def bump_user(user_id):
-    bump(f"user:{user_id}")
 
 
 def enabled():
@@ -76,27 +78,71 @@ def fragment(key, template, context_fn, request=None, timeout=TIMEOUT):
     return mark_safe(html)
 
 
+def api_response(request, key, compute, timeout=TIMEOUT):
+    """A DRF view's answer with `compute()`'s data cached under `key`.
+
+    For JSON the rendered bytes are cached, so a hit neither rebuilds nor re-renders anything;
+    other renderers (the browsable API) get the cached data.
+    """
+    from rest_framework.response import Response
+
+    renderer = request.accepted_renderer
+    if not enabled() or renderer.format != "json":
+        return Response(cached(key, compute, timeout))
+    key = f"{key}:{hashed(request.accepted_media_type)}"
+    body = cache.get(key)
+    if body is None:
+        body = renderer.render(compute(), request.accepted_media_type, {"request": request})
+        cache.set(key, body, timeout)
+    return HttpResponse(body, content_type=renderer.media_type)
+
+
 # Library and program pages change only when content is reloaded; a short timeout bounds how long
 # another process's local-memory cache can lag behind a reload (Redis has no lag).
 CONTENT_TIMEOUT = 300
 
 
-def user_fragment(request, name, template, context_fn, *parts, timeout=TIMEOUT):
-    """A fragment of a runner's own page, cached until their data changes (Profile.data_version).
+def runner_page(view):
+    """Serve a runner's own read-only page whole from the cache until their data changes.
 
-    The CSRF secret is part of the key so forms inside the fragment carry this browser's token.
+    The key holds the runner, their data version (Profile.data_version, bumped in the same transaction
+    as every write), their unit, the library's version, today's date, the full path, whether htmx asked,
+    and this browser's CSRF secret, so forms in a cached page carry a token this browser can post.
+    A request with messages waiting or without a CSRF cookie yet is rendered fresh.
+
+    The page only reads, so it runs outside ATOMIC_REQUESTS (config/transactions.py).
     """
-    from django.middleware.csrf import get_token
 
-    get_token(request)
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        key = _page_key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        hit = cache.get(key)
+        if hit is not None:
+            content, headers = hit
+            return HttpResponse(content, headers=headers)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response.content, dict(response.headers)), TIMEOUT)
+        return response
+
+    return read_only(wrapped)
+
+
+def _page_key(request):
+    secret = request.META.get("CSRF_COOKIE")
+    if not enabled() or request.method != "GET" or not secret or not request.user.is_authenticated:
+        return None
+    if len(get_messages(request)):
+        return None  # the page will show and consume them; never cache that
     profile = request.user.profile
-    raw = "|".join(str(p) for p in parts)
-    key = "user:{}:{}:{}:{}:{}:{}".format(
-        request.user.pk,
-        profile.data_version,
-        profile.unit,
-        name,
-        request.META.get("CSRF_COOKIE", ""),
-        hashlib.sha1(raw.encode()).hexdigest(),
+    where = hashed(
+        secret,
+        request.get_host(),
+        request.get_full_path(),
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-Target", ""),
     )
-    return fragment(key, template, context_fn, request=request, timeout=timeout)
+    versions = f"{profile.data_version}:{profile.unit}:{content_version()}:{timezone.localdate()}"
+    return f"page:{request.user.pk}:{versions}:{where}"

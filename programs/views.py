@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from config.cache import CONTENT_TIMEOUT, content_version, fragment, user_fragment
+from config.cache import CONTENT_TIMEOUT, content_version, fragment, runner_page
+from config.transactions import read_only
 from logbook.models import LoggedSet
 
 from . import schedule
@@ -20,12 +21,14 @@ def workouts_with_items():
     )
 
 
+@read_only
 def program_list(request):
     """All program templates."""
     programs = Program.objects.prefetch_related("equipment")
     return render(request, "programs/program_list.html", {"programs": programs})
 
 
+@read_only
 def program_detail(request, slug):
     """The plan week by week, with each session's time and (for plyometrics) ground contacts."""
     program = get_object_or_404(Program, slug=slug)
@@ -122,31 +125,29 @@ def next_sessions(user):
 
 
 @login_required
+@runner_page
 def today(request):
     """What is due today in every program the runner follows, or when the next session is."""
     today = timezone.localdate()
-
-    def context():
-        sessions = list(next_sessions(request.user))
-        exercise_ids = {p.exercise_id for s in sessions for p in s.workout.prescriptions.all()}
-        last = LoggedSet.objects.last_time(request.user, exercise_ids)
-        for s in sessions:
-            s.due = s.date <= today
-            s.overdue_days = (today - s.date).days
-            s.items = [(p, last.get(p.exercise_id, [])) for p in s.workout.prescriptions.all()]
-        paused = Enrollment.objects.for_user(request.user).filter(status=Enrollment.Status.PAUSED)
-        return {
-            "sessions": sessions,
-            "today": today,
-            "paused": paused.select_related("program"),
-            "any_due": any(s.due for s in sessions),
-        }
-
-    body = user_fragment(request, "today", "programs/includes/today_body.html", context, today)
-    return render(request, "programs/today.html", {"body": body, "today": today})
+    sessions = list(next_sessions(request.user))
+    exercise_ids = {p.exercise_id for s in sessions for p in s.workout.prescriptions.all()}
+    last = LoggedSet.objects.last_time(request.user, exercise_ids)
+    for s in sessions:
+        s.due = s.date <= today
+        s.overdue_days = (today - s.date).days
+        s.items = [(p, last.get(p.exercise_id, [])) for p in s.workout.prescriptions.all()]
+    paused = Enrollment.objects.for_user(request.user).filter(status=Enrollment.Status.PAUSED)
+    context = {
+        "sessions": sessions,
+        "today": today,
+        "paused": paused.select_related("program"),
+        "any_due": any(s.due for s in sessions),
+    }
+    return render(request, "programs/today.html", context)
 
 
 @login_required
+@read_only
 def enrollment_list(request):
     """The runner's enrolments with progress, and what can be done with each."""
     enrollments = Enrollment.objects.for_user(request.user).with_progress().select_related("program")
@@ -154,6 +155,7 @@ def enrollment_list(request):
 
 
 @login_required
+@read_only
 def enrollment_detail(request, pk):
     """One enrolment's whole dated schedule, with skip and move for what was missed."""
     enrollment = get_object_or_404(
