@@ -6,7 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, viewsets
 from rest_framework.response import Response
 
-from config.cache import cached, hashed
+from config.api import AtomicWritesMixin
+from config.cache import api_response, hashed
 from exercises.models import Exercise
 
 from . import progress as figures
@@ -30,7 +31,7 @@ class SessionFilter(django_filters.FilterSet):
         return queryset.filter(id__in=LoggedSet.objects.filter(exercise=value).values("session_id"))
 
 
-class SessionViewSet(viewsets.ModelViewSet):
+class SessionViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     """The runner's logged sessions; a session and all its sets are created or replaced in one request."""
 
     serializer_class = SessionSerializer
@@ -43,7 +44,13 @@ class SessionViewSet(viewsets.ModelViewSet):
             return Session.objects.none()
         return (
             Session.objects.for_user(self.request.user)
-            .prefetch_related(Prefetch("sets", queryset=LoggedSet.objects.select_related("exercise").order_by("order")))
+            .prefetch_related(
+                Prefetch(
+                    "sets",
+                    queryset=LoggedSet.objects.select_related("exercise").order_by("order"),
+                    to_attr="ordered_sets",
+                )
+            )
             .order_by("-date", "-id")
         )
 
@@ -55,10 +62,10 @@ class SessionViewSet(viewsets.ModelViewSet):
         profile = request.user.profile
         where = hashed(request.get_host(), request.get_full_path())
         key = f"api:sessions:{request.user.pk}:{profile.data_version}:{where}"
-        return Response(cached(key, lambda: super(SessionViewSet, self).list(request, *args, **kwargs).data))
+        return api_response(request, key, lambda: super(SessionViewSet, self).list(request, *args, **kwargs).data)
 
 
-class ProgressViewSet(viewsets.GenericViewSet):
+class ProgressViewSet(AtomicWritesMixin, viewsets.GenericViewSet):
     """Progress for one exercise: best set, estimated one-rep max range, and history points."""
 
     serializer_class = ProgressSerializer

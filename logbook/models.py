@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from accounts.models import touch_user
 from exercises.models import Exercise
@@ -101,21 +102,31 @@ class Session(models.Model):
     def get_absolute_url(self):
         return reverse("logbook:detail", args=[self.pk])
 
-    def replace_sets(self, rows, refresh=True):
+    @cached_property
+    def ordered_sets(self):
+        """The sets in order with their exercises; a prefetch with this to_attr fills it, replace_sets renews it."""
+        return list(self.sets.select_related("exercise").order_by("order"))
+
+    def replace_sets(self, rows, refresh=True, fresh=False):
         """Replace every set of this session with `rows` (dicts of LoggedSet fields), in order.
 
+        `fresh` says the session was created in this transaction and has no sets yet, so there is
+        nothing to read or delete first (its save() has already bumped the runner's data version).
         Returns the ids of every exercise touched (before and after), whose figures were refreshed
         unless `refresh` is False (an import refreshes once at the end).
         """
-        touch_user(self.user_id)
-        before = set(self.sets.filter(exercise__isnull=False).values_list("exercise_id", flat=True))
-        self.sets.all().delete()
+        before = set()
+        if not fresh:
+            touch_user(self.user_id)
+            before = set(self.sets.filter(exercise__isnull=False).values_list("exercise_id", flat=True))
+            self.sets.all().delete()
         new_sets = []
         for order, row in enumerate(rows, start=1):
             logged = LoggedSet(session=self, order=order, **row)
             logged.compute_derived()
             new_sets.append(logged)
         LoggedSet.objects.bulk_create(new_sets)
+        self.ordered_sets = new_sets
         touched = before | {s.exercise_id for s in new_sets if s.exercise_id}
         if refresh:
             # The common case, a new session after everything else, is an append; edits recompute.
@@ -434,13 +445,15 @@ class ExerciseStat(models.Model):
         for logged in new_sets:
             if logged.exercise_id:
                 by_exercise.setdefault(logged.exercise_id, []).append(logged)
+        # No lock needed here: touch_user() has already updated this runner's profile row in this
+        # transaction, so a concurrent write for the same runner waits at that row until we commit.
         stats = {
             stat.exercise_id: stat
             for stat in cls.objects.filter(user_id=session.user_id, exercise_id__in=by_exercise).select_related(
                 "best_set"
             )
         }
-        slow, records = set(), []
+        slow, records, rows = set(), [], []
         for exercise_id, sets in by_exercise.items():
             stat = stats.get(exercise_id)
             if stat and (session.date, session.pk) <= (stat.last_date, stat.last_session_id):
@@ -458,15 +471,22 @@ class ExerciseStat(models.Model):
                         running = logged.e1rm_kg
                 if best is None or best_key(logged) > best_key(best):
                     best = logged
-            cls.objects.update_or_create(
-                user_id=session.user_id,
-                exercise_id=exercise_id,
-                defaults={
-                    "sessions_logged": (stat.sessions_logged if stat else 0) + 1,
-                    "last_session_id": session.pk,
-                    "last_date": session.date,
-                    "best_set_id": best.pk if best else None,
-                },
+            rows.append(
+                cls(
+                    user_id=session.user_id,
+                    exercise_id=exercise_id,
+                    sessions_logged=(stat.sessions_logged if stat else 0) + 1,
+                    last_session_id=session.pk,
+                    last_date=session.date,
+                    best_set_id=best.pk if best else None,
+                )
+            )
+        if rows:
+            cls.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["user", "exercise"],
+                update_fields=["sessions_logged", "last_session", "last_date", "best_set"],
             )
         if records:
             LoggedSet.objects.filter(pk__in=records).update(is_record=True)

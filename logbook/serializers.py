@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django.db import transaction
 from rest_framework import serializers
 
@@ -7,8 +9,21 @@ from programs.models import PlannedSession
 from .models import LoggedSet, Session, e1rm_range
 
 
+class ExerciseField(serializers.SlugRelatedField):
+    """An exercise by slug, taken from the exercises the whole session names (one query, not one per set)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="slug", queryset=Exercise.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        known = self.context.get("exercises_by_slug", {})
+        if isinstance(data, str) and data in known:
+            return known[data]
+        return super().to_internal_value(data)
+
+
 class LoggedSetSerializer(serializers.ModelSerializer):
-    exercise = serializers.SlugRelatedField(slug_field="slug", queryset=Exercise.objects.all())
+    exercise = ExerciseField()
 
     class Meta:
         model = LoggedSet
@@ -36,12 +51,22 @@ class PlannedSessionField(serializers.PrimaryKeyRelatedField):
 
 class SessionSerializer(serializers.ModelSerializer):
     planned_session = PlannedSessionField(required=False, allow_null=True)
-    sets = LoggedSetSerializer(many=True, allow_empty=False)
+    # Read from Session.ordered_sets: prefetched for lists, the rows just written after a save.
+    sets = LoggedSetSerializer(many=True, allow_empty=False, source="ordered_sets")
 
     class Meta:
         model = Session
         fields = ["id", "date", "name", "planned_session", "notes", "effort", "duration_min", "sets", "created_at"]
         read_only_fields = ["created_at"]
+
+    def to_internal_value(self, data):
+        rows = data.get("sets") if isinstance(data, Mapping) else None
+        if isinstance(rows, list):
+            slugs = {
+                row["exercise"] for row in rows if isinstance(row, Mapping) and isinstance(row.get("exercise"), str)
+            }
+            self.context["exercises_by_slug"] = Exercise.objects.in_bulk(slugs, field_name="slug")
+        return super().to_internal_value(data)
 
     def validate_planned_session(self, value):
         if value is None:
@@ -53,17 +78,19 @@ class SessionSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("That planned session is already logged.")
         return value
 
-    @transaction.atomic
+    # Not a savepoint when the request is already in a transaction: nothing here recovers from an
+    # error half-way, so the whole request rolls back, and two round trips are saved.
+    @transaction.atomic(savepoint=False)
     def create(self, validated_data):
-        sets = validated_data.pop("sets")
+        sets = validated_data.pop("ordered_sets")
         session = Session.objects.create(**validated_data)
-        session.replace_sets(sets)
+        session.replace_sets(sets, fresh=True)
         session.sync_plan()
         return session
 
-    @transaction.atomic
+    @transaction.atomic(savepoint=False)
     def update(self, instance, validated_data):
-        sets = validated_data.pop("sets", None)
+        sets = validated_data.pop("ordered_sets", None)
         previous = instance.planned_session_id
         for name, value in validated_data.items():
             setattr(instance, name, value)

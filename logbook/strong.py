@@ -459,7 +459,7 @@ def import_csv(user, text, default_unit="kg"):
                 duration_min=workout.duration_min,
                 import_key=workout.key,
             )
-            touched |= session.replace_sets(workout.sets, refresh=False)
+            touched |= session.replace_sets(workout.sets, refresh=False, fresh=True)
             report.sessions_created += 1
             report.sets_created += len(workout.sets)
         ExerciseStat.refresh(user.pk, touched)

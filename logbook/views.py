@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from config.cache import user_fragment
+from config.cache import runner_page
+from config.transactions import read_only
 from exercises.models import Exercise
 from programs.models import PlannedSession, Prescription
 
@@ -62,61 +63,59 @@ def save_session(request, form, formset, planned=None):
     with transaction.atomic():
         session = form.save(commit=False)
         previous_planned = session.planned_session_id if session.pk else None
-        if session.pk is None:
+        fresh = session.pk is None
+        if fresh:
             session.user = request.user
             session.planned_session = planned
             if form.cleaned_data.get("client_token"):
                 session.client_token = form.cleaned_data["client_token"]
         session.save()
-        session.replace_sets(formset.rows())
+        session.replace_sets(formset.rows(), fresh=fresh)
         session.sync_plan(previous_planned)
     return session, session.new_records(unit_of(request))
 
 
 @login_required
+@runner_page
 def session_list(request):
     """The runner's sessions, newest first, filterable by program and exercise."""
-
-    def context():
-        form = HistoryFilterForm(request.GET or None)
-        sessions = Session.objects.for_user(request.user).select_related(
-            "planned_session__enrollment__program", "planned_session__workout"
-        )
-        if form.is_valid():
-            if program := form.cleaned_data.get("program"):
-                sessions = sessions.filter(planned_session__enrollment__program=program)
-            if exercise := form.cleaned_data.get("exercise"):
-                sessions = sessions.filter(
-                    id__in=LoggedSet.objects.filter(exercise=exercise, session__user=request.user).values("session_id")
-                )
-        page = Paginator(sessions.order_by("-date", "-id"), 20).get_page(request.GET.get("page"))
-        # Counts, volume and exercise names for just this page of sessions, aggregated in the database.
-        ids = [s.pk for s in page]
-        sets = LoggedSet.objects.filter(session__in=ids)
-        totals = {
-            row["session_id"]: row
-            for row in sets.values("session_id").annotate(n=Count("id"), volume=Sum("volume_kg")).order_by()
-        }
-        names = {}
-        for row in (
-            sets.values("session_id", "exercise__name", "exercise_name")
-            .annotate(first=Min("order"))
-            .order_by("session_id", "first")
-        ):
-            names.setdefault(row["session_id"], []).append(row["exercise__name"] or row["exercise_name"])
-        for s in page:
-            s.set_count = totals.get(s.pk, {}).get("n", 0)
-            s.volume_kg = totals.get(s.pk, {}).get("volume")
-            s.exercise_names = names.get(s.pk, [])
-        query = request.GET.copy()
-        query.pop("page", None)
-        return {"page": page, "form": form, "query": query.urlencode()}
-
-    body = user_fragment(request, "log", "logbook/includes/session_list_body.html", context, request.GET.urlencode())
-    return render(request, "logbook/session_list.html", {"body": body})
+    form = HistoryFilterForm(request.GET or None)
+    sessions = Session.objects.for_user(request.user).select_related(
+        "planned_session__enrollment__program", "planned_session__workout"
+    )
+    if form.is_valid():
+        if program := form.cleaned_data.get("program"):
+            sessions = sessions.filter(planned_session__enrollment__program=program)
+        if exercise := form.cleaned_data.get("exercise"):
+            sessions = sessions.filter(
+                id__in=LoggedSet.objects.filter(exercise=exercise, session__user=request.user).values("session_id")
+            )
+    page = Paginator(sessions.order_by("-date", "-id"), 20).get_page(request.GET.get("page"))
+    # Counts, volume and exercise names for just this page of sessions, aggregated in the database.
+    ids = [s.pk for s in page]
+    sets = LoggedSet.objects.filter(session__in=ids)
+    totals = {
+        row["session_id"]: row
+        for row in sets.values("session_id").annotate(n=Count("id"), volume=Sum("volume_kg")).order_by()
+    }
+    names = {}
+    for row in (
+        sets.values("session_id", "exercise__name", "exercise_name")
+        .annotate(first=Min("order"))
+        .order_by("session_id", "first")
+    ):
+        names.setdefault(row["session_id"], []).append(row["exercise__name"] or row["exercise_name"])
+    for s in page:
+        s.set_count = totals.get(s.pk, {}).get("n", 0)
+        s.volume_kg = totals.get(s.pk, {}).get("volume")
+        s.exercise_names = names.get(s.pk, [])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "logbook/session_list.html", {"page": page, "form": form, "query": query.urlencode()})
 
 
 @login_required
+@read_only
 def session_detail(request, pk):
     """One logged session with every set."""
     session = get_object_or_404(
@@ -255,6 +254,7 @@ def user_sessions_for_export(user):
 
 
 @login_required
+@read_only
 def export_csv(request):
     """The whole log as CSV in the Strong app's column layout, loads in the runner's unit."""
     writer = csv.writer(Echo())
@@ -322,6 +322,7 @@ def export_document(user):
 
 
 @login_required
+@read_only
 def export_json(request):
     """The whole log, settings and enrolments as one JSON document."""
     body = json.dumps(export_document(request.user), cls=DjangoJSONEncoder, indent=1)
@@ -353,61 +354,45 @@ def import_strong(request):
 
 
 @login_required
+@runner_page
 def progress(request):
     """Best sets, e1RM, records and next-session suggestions per exercise; weekly volume, contacts, adherence."""
     unit = unit_of(request)
-    today = timezone.localdate()
-
-    def context():
-        weekly = figures.weekly(request.user, today)
-        rows = weekly["rows"]
-        points = [
-            {"label": r["week"], "volume": from_kg(r["volume"], unit) or 0, "contacts": r["contacts"]} for r in rows
-        ]
-        return {
-            "exercises": figures.exercise_summaries(request.user, unit),
-            "weekly": weekly,
-            "records": figures.records(request.user),
-            "unit": unit,
-            "volume_chart": figures.chart(points, "contacts", "volume") if any(r["volume"] for r in rows) else None,
-        }
-
-    body = user_fragment(request, "progress", "logbook/includes/progress_body.html", context, today)
-    return render(request, "logbook/progress.html", {"body": body})
+    weekly = figures.weekly(request.user, timezone.localdate())
+    rows = weekly["rows"]
+    points = [{"label": r["week"], "volume": from_kg(r["volume"], unit) or 0, "contacts": r["contacts"]} for r in rows]
+    context = {
+        "exercises": figures.exercise_summaries(request.user, unit),
+        "weekly": weekly,
+        "records": figures.records(request.user),
+        "unit": unit,
+        "volume_chart": figures.chart(points, "contacts", "volume") if any(r["volume"] for r in rows) else None,
+    }
+    return render(request, "logbook/progress.html", context)
 
 
 @login_required
+@runner_page
 def progress_exercise(request, slug):
     """One exercise over time: load and volume chart with a table, best set, records, next step."""
     unit = unit_of(request)
     exercise = get_object_or_404(Exercise, slug=slug)
-
-    def context():
-        points = figures.history(request.user, exercise)
-        for p in points:
-            p["max_load_shown"] = from_kg(p["max_load"], unit) if p["max_load"] else 0
-            p["volume_shown"] = from_kg(p["volume"], unit) if p["volume"] else 0
-        best = figures.best_set(request.user, exercise)
-        last = LoggedSet.objects.last_time(request.user, [exercise.pk]).get(exercise.pk, [])
-        plan = figures.plan_ranges(request.user, [exercise.pk]).get(exercise.pk)
-        return {
-            "exercise": exercise,
-            "points": points,
-            "chart": figures.chart(points, "max_load_shown", "volume_shown"),
-            "best": best,
-            "e1rm": figures.e1rm_range(best.load_kg, best.reps) if best else None,
-            "records": figures.records(request.user, exercise=exercise, limit=20),
-            "suggestion": figures.suggestion_for(exercise, last, unit, plan) if last else None,
-            "last": last,
-            "unit": unit,
-        }
-
-    body = user_fragment(
-        request,
-        "progress-exercise",
-        "logbook/includes/progress_exercise_body.html",
-        context,
-        slug,
-        timezone.localdate(),
-    )
-    return render(request, "logbook/progress_exercise.html", {"exercise": exercise, "body": body})
+    points = figures.history(request.user, exercise)
+    for p in points:
+        p["max_load_shown"] = from_kg(p["max_load"], unit) if p["max_load"] else 0
+        p["volume_shown"] = from_kg(p["volume"], unit) if p["volume"] else 0
+    best = figures.best_set(request.user, exercise)
+    last = LoggedSet.objects.last_time(request.user, [exercise.pk]).get(exercise.pk, [])
+    plan = figures.plan_ranges(request.user, [exercise.pk]).get(exercise.pk)
+    context = {
+        "exercise": exercise,
+        "points": points,
+        "chart": figures.chart(points, "max_load_shown", "volume_shown"),
+        "best": best,
+        "e1rm": figures.e1rm_range(best.load_kg, best.reps) if best else None,
+        "records": figures.records(request.user, exercise=exercise, limit=20),
+        "suggestion": figures.suggestion_for(exercise, last, unit, plan) if last else None,
+        "last": last,
+        "unit": unit,
+    }
+    return render(request, "logbook/progress_exercise.html", context)

@@ -137,3 +137,23 @@ def test_log_form_queries_do_not_grow_with_the_number_of_set_rows(content, clien
         counts[rows] = len(ctx.captured_queries)
     assert len(counts) == 2 and min(counts) < max(counts)  # the two plans differ in rows ...
     assert len(set(counts.values())) == 1, counts  # ... but not in queries
+
+
+def test_logging_through_the_api_takes_the_same_few_queries_for_3_sets_or_30(content, user, api_user, today):
+    """Exercises resolved once per request, sets inserted in one statement, figures updated in two,
+    and the answer built from the rows just written."""
+    counts = {}
+    for n, day in ((3, 2), (30, 1)):
+        sets = [
+            {"exercise": slug, "reps": 8, "load_kg": "40"}
+            for slug, _ in zip(cycle(["goblet-squat", "hip-thrust", "single-leg-romanian-deadlift"]), range(n))
+        ]
+        body = {"date": str(today - datetime.timedelta(days=day)), "sets": sets}
+        with CaptureQueriesContext(connection) as ctx:
+            response = api_user.post("/api/v1/sessions/", body, format="json")
+        assert response.status_code == 201, response.content
+        assert len(response.json()["sets"]) == n
+        assert [s["exercise"] for s in response.json()["sets"]] == [s["exercise"] for s in sets]
+        counts[n] = len(ctx.captured_queries)
+    assert counts[3] == counts[30], counts
+    assert counts[3] <= 12, counts
