@@ -31,6 +31,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 HEAVY, MONTH = "bench-heavy", "bench-month"
 PASSWORD = "bench-password-not-secret"
 POST_NOTE = "bench"
+POSTERS = 200
 # BENCH_ONLY=today,log measures just the endpoints whose label contains one of these (plus /healthz).
 ONLY = [part for part in os.environ.get("BENCH_ONLY", "").split(",") if part]
 
@@ -67,7 +68,10 @@ def build():
         from logbook.models import ExerciseStat, Session
 
         # Sessions earlier POST runs added would otherwise grow the heavy runner's history run after run.
-        Session.objects.filter(user__username=HEAVY, notes=POST_NOTE).delete()
+        posted = set(Session.objects.filter(notes=POST_NOTE).values_list("user_id", flat=True))
+        Session.objects.filter(notes=POST_NOTE).delete()
+        for user_id in posted:
+            ExerciseStat.refresh_user(user_id)
 
         for name in (HEAVY, MONTH):
             ExerciseStat.refresh_user(User.objects.get(username=name).pk)
@@ -181,6 +185,23 @@ def queries_per_request(path, username=None, method="get", body=None):
     return counts
 
 
+def post_script(name, body, tokens):
+    """A wrk script that POSTs `body`, taking the tokens in turn."""
+    script = ROOT / "var" / name
+    script.parent.mkdir(exist_ok=True)
+    script.write_text(
+        "tokens = {" + ", ".join(f'"{t}"' for t in tokens) + "}\n"
+        "n = 0\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        "  local token = tokens[n % #tokens + 1]\n"
+        '  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Token " .. token}\n'
+        '  return wrk.format("POST", nil, headers, [[' + body + "]])\n"
+        "end\n"
+    )
+    return str(script)
+
+
 def wrk(path, headers=(), lua=None):
     cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency"]
     for h in headers:
@@ -219,12 +240,10 @@ def main():
         {"exercise": "hip-thrust", "reps": 12, "load_kg": 60},
     ]
     post_body = json.dumps({"date": str(date.today()), "notes": POST_NOTE, "sets": sets})
-    lua = ROOT / "var" / "bench-post.lua"
-    lua.parent.mkdir(exist_ok=True)
-    lua.write_text(
-        'wrk.method = "POST"\nwrk.body = [[' + post_body + ']]\nwrk.headers["Content-Type"] = "application/json"\n'
-        f'wrk.headers["Authorization"] = "Token {heavy_token}"\n'
-    )
+    # Many runners logging at once is what production sees; every request from one runner (its writes
+    # queue on that runner's profile row, which each write bumps) is measured as well.
+    many = post_script("bench-post-many.lua", post_body, [token(f"bench-{i:04d}") for i in range(POSTERS)])
+    one = post_script("bench-post-one.lua", post_body, [heavy_token])
     cases = [
         ("/healthz", None, [], None),
         ("/exercises/", None, [], None),
@@ -236,7 +255,8 @@ def main():
         ("/progress/ (one month)", MONTH, [f"Cookie: {month_cookie}"], None),
         ("/api/v1/exercises/", None, [], None),
         ("/api/v1/sessions/", HEAVY, [f"Authorization: Token {heavy_token}"], None),
-        ("POST /api/v1/sessions/", HEAVY, [], str(lua)),
+        (f"POST /api/v1/sessions/ ({POSTERS} runners)", HEAVY, [], many),
+        ("POST /api/v1/sessions/ (one runner)", HEAVY, [], one),
     ]
     cases = [c for c in cases if c[0] == "/healthz" or not ONLY or any(part in c[0] for part in ONLY)]
     env = dict(os.environ)
