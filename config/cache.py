@@ -124,7 +124,8 @@ def runner_page(view):
             return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, dict(response.headers)), TIMEOUT)
+            # The page also shows library content, whose version another process may not have seen bumped.
+            cache.set(key, (response.content, dict(response.headers)), CONTENT_TIMEOUT)
         return response
 
     return read_only(wrapped)
