@@ -332,3 +332,18 @@ def test_public_pages_have_balanced_markup(client, content, url):
     for tag in ["div", "section", "article", "form", "ul", "ol", "nav", "main", "dl"]:
         opened = len(re.findall(rf"<{tag}[\s>]", html))
         assert opened == html.count(f"</{tag}>"), tag
+
+
+def test_detail_page_queries_do_not_grow_with_variations_or_muscles(client, db):
+    base = ExerciseFactory(slug="base", muscles=[MuscleFactory(slug="glutes")])
+    ExerciseFactory(slug="one").harder.add(base)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/exercises/base/").status_code == 200
+    for i in range(10):
+        base.harder.add(ExerciseFactory(slug=f"harder-{i}"))
+        base.easier.add(ExerciseFactory(slug=f"easier-{i}"))
+        base.secondary_muscles.add(MuscleFactory(slug=f"muscle-{i}"))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/exercises/base/").content.decode()
+    assert "/exercises/harder-9/" in page and "/exercises/easier-9/" in page
+    assert len(few) == len(many)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from programs import content as program_content
-from programs.models import Program
+from programs.models import Prescription, Program
 
 PROGRAMS = {p["slug"]: p for p in program_content.read()["programs"]}
 
@@ -313,3 +313,18 @@ def test_every_model_has_a_working_admin(admin_client, user, content, today, mod
     instance = model.objects.first()
     assert instance is not None
     assert admin_client.get(reverse("admin:{}_{}_change".format(*info), args=[instance.pk])).status_code == 200
+
+
+def test_program_page_queries_do_not_grow_with_the_plan(client, content):
+    """Three programs of different lengths (weeks, sessions, prescriptions): the same queries each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts, sizes = {}, {}
+    for program in Program.objects.all():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/programs/{program.slug}/").status_code == 200
+        counts[program.slug] = len(queries)
+        sizes[program.slug] = Prescription.objects.filter(workout__week__program=program).count()
+    assert len(set(sizes.values())) > 1, sizes  # the plans do differ in size ...
+    assert len(set(counts.values())) == 1, counts  # ... but not in queries
