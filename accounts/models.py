@@ -38,6 +38,15 @@ class Profile(models.Model):
     def __str__(self):
         return f"Settings for {self.user}"
 
+    def save(self, *args, **kwargs):
+        # data_version only moves through touch_user()'s increment in the database: saving settings
+        # loaded before a concurrent write must not put an older version back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
+
 
 def touch_user(user_id):
     """Mark a runner's data as changed, so figures cached for the old version are not used."""

@@ -47,6 +47,10 @@ class SessionQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
+    def with_exercise(self, exercise):
+        """Sessions holding at least one set of `exercise` (one row each, however many sets)."""
+        return self.filter(models.Exists(LoggedSet.objects.filter(session=models.OuterRef("pk"), exercise=exercise)))
+
 
 class Session(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="logged_sessions")
@@ -96,8 +100,14 @@ class Session(models.Model):
         return f"{self.title} on {self.date}"
 
     def save(self, *args, **kwargs):
+        moved = False
+        if self.pk and not self._state.adding:
+            moved = Session.objects.filter(pk=self.pk).exclude(date=self.date).exists()
         super().save(*args, **kwargs)
         touch_user(self.user_id)
+        if moved:  # "last session" and records follow the order of dates
+            exercise_ids = self.sets.exclude(exercise=None).values_list("exercise_id", flat=True)
+            ExerciseStat.refresh(self.user_id, set(exercise_ids))
 
     def get_absolute_url(self):
         return reverse("logbook:detail", args=[self.pk])
@@ -208,24 +218,14 @@ class LoggedSetQuerySet(models.QuerySet):
         """Sets that count for bests and records: warm-ups do not."""
         return self.exclude(kind=LoggedSet.Kind.WARMUP)
 
-    def last_time(self, user, exercise_ids, before=None):
+    def last_time(self, user, exercise_ids):
         """{exercise id: [sets]} from the runner's latest session holding each exercise, in two queries."""
         if not exercise_ids:
             return {}
-        if before is None:
-            # Kept up to date on every write, so this stays one small query however long the log.
-            pairs = ExerciseStat.objects.filter(user=user, exercise_id__in=exercise_ids).values_list(
-                "exercise_id", "last_session_id"
-            )
-        else:
-            sessions = Session.objects.filter(user=user, sets__exercise=models.OuterRef("pk"), date__lt=before)
-            latest = sessions.order_by("-date", "-id").values("id")[:1]
-            pairs = (
-                Exercise.objects.filter(id__in=exercise_ids)
-                .annotate(session_id=models.Subquery(latest))
-                .filter(session_id__isnull=False)
-                .values_list("id", "session_id")
-            )
+        # Kept up to date on every write, so this stays one small query however long the log.
+        pairs = ExerciseStat.objects.filter(user=user, exercise_id__in=exercise_ids).values_list(
+            "exercise_id", "last_session_id"
+        )
         match = Q(pk__in=[])
         for exercise_id, session_id in pairs:
             match |= Q(exercise_id=exercise_id, session_id=session_id)
@@ -327,18 +327,22 @@ class LoggedSet(models.Model):
     def __str__(self):
         return f"{self.exercise_label}: {self.describe()}"
 
+    # One set saved or deleted on its own (the admin); the app writes whole sessions (Session.replace_sets).
     def save(self, *args, **kwargs):
         self.compute_derived()
+        before = LoggedSet.objects.filter(pk=self.pk).values_list("exercise_id", flat=True).first() if self.pk else None
         super().save(*args, **kwargs)
-        if self.exercise_id:
-            ExerciseStat.refresh(self.session.user_id, {self.exercise_id})
+        self._changed({before, self.exercise_id})
 
     def delete(self, *args, **kwargs):
-        user_id, exercise_id = self.session.user_id, self.exercise_id
         result = super().delete(*args, **kwargs)
-        if exercise_id:
-            ExerciseStat.refresh(user_id, {exercise_id})
+        self._changed({self.exercise_id})
         return result
+
+    def _changed(self, exercise_ids):
+        user_id = self.session.user_id
+        touch_user(user_id)
+        ExerciseStat.refresh(user_id, exercise_ids - {None})
 
     @property
     def exercise_label(self):
@@ -376,8 +380,8 @@ class LoggedSet(models.Model):
 BEST_ORDER = [
     models.F("e1rm_kg").desc(nulls_last=True),
     models.F("load_kg").desc(nulls_last=True),
-    "-reps",
-    "-duration_s",
+    models.F("reps").desc(nulls_last=True),
+    models.F("duration_s").desc(nulls_last=True),
 ]
 
 

@@ -219,6 +219,17 @@ def test_settings_page_saves_unit_weekdays_and_long_run(client_logged_in, user):
     assert "Settings saved." in text(client_logged_in.get("/accounts/settings/"))
 
 
+def test_saving_settings_never_winds_the_data_version_back(user):
+    from accounts.models import touch_user
+
+    stale = Profile.objects.get(user=user)  # settings loaded before a write elsewhere ...
+    touch_user(user.pk)  # ... that bumps the version pages are cached by
+    stale.unit = "lb"
+    stale.save()
+    fresh = Profile.objects.get(user=user)
+    assert (fresh.unit, fresh.data_version) == ("lb", stale.data_version + 1)
+
+
 def test_settings_long_run_can_be_cleared(client_logged_in, user):
     user.profile.long_run_day = 6
     user.profile.save()

@@ -56,3 +56,47 @@ def test_edits_and_deletes_keep_figures_right(content, api_user, user):
     for pk in ids[:2]:
         Session.objects.get(pk=pk).delete()
     assert not ExerciseStat.objects.filter(user=user).exists()
+
+
+def test_a_set_edited_on_its_own_refreshes_both_exercises_and_the_version(content, api_user, user):
+    from exercises.models import Exercise
+
+    body = {"date": "2025-03-01", "sets": [{"exercise": "back-squat", "reps": 5, "load_kg": 100}]}
+    api_user.post("/api/v1/sessions/", body, format="json")
+    body = {"date": "2025-03-02", "sets": [{"exercise": "goblet-squat", "reps": 8, "load_kg": 24}]}
+    api_user.post("/api/v1/sessions/", body, format="json")
+    version = user.profile.__class__.objects.get(user=user).data_version
+    logged = LoggedSet.objects.get(exercise__slug="back-squat")
+    logged.exercise = Exercise.objects.get(slug="goblet-squat")  # as the admin's set page does
+    logged.save()
+    assert not ExerciseStat.objects.filter(user=user, exercise__slug="back-squat").exists()
+    assert ExerciseStat.objects.get(user=user, exercise__slug="goblet-squat").sessions_logged == 2
+    assert user.profile.__class__.objects.get(user=user).data_version > version
+    kept = snapshot(user)
+    ExerciseStat.refresh_user(user.pk)
+    assert snapshot(user) == kept
+    logged.delete()
+    assert ExerciseStat.objects.get(user=user, exercise__slug="goblet-squat").sessions_logged == 1
+
+
+def test_bests_agree_between_appending_and_recomputing_for_reps_and_holds(content, api_user, user):
+    """A set with reps and no seconds, and a hold with seconds and no reps: NULLs rank last either way."""
+    for date, set_ in (("2025-04-01", {"reps": 10}), ("2025-04-02", {"reps": None, "duration_s": 30})):
+        body = {"date": date, "sets": [{"exercise": "single-leg-glute-bridge", **set_}]}
+        assert api_user.post("/api/v1/sessions/", body, format="json").status_code == 201, body
+    kept = snapshot(user)
+    ExerciseStat.refresh_user(user.pk)
+    assert snapshot(user) == kept
+
+
+def test_deleting_sessions_in_the_admin_keeps_figures_right(content, api_user, user, admin_client):
+    ids = []
+    for date in ("2025-05-01", "2025-05-02"):
+        body = {"date": date, "sets": [{"exercise": "hip-thrust", "reps": 10, "load_kg": 60}]}
+        ids.append(api_user.post("/api/v1/sessions/", body, format="json").json()["id"])
+    response = admin_client.post(
+        "/admin/logbook/session/", {"action": "delete_selected", "_selected_action": [ids[1]], "post": "yes"}
+    )
+    assert response.status_code == 302
+    stat = ExerciseStat.objects.get(user=user, exercise__slug="hip-thrust")
+    assert (stat.sessions_logged, stat.last_session_id) == (1, ids[0])

@@ -472,3 +472,23 @@ def test_progress_of_bodyweight_work_has_no_e1rm(api_user, user, content):
     data = api_user.get("/api/v1/progress/prisoner-squat/").json()
     assert data["best_set"]["reps"] == 20 and data["best_set"]["load_kg"] is None
     assert data["e1rm"] is None
+
+
+def test_patch_with_a_set_missing_its_exercise_is_a_400(api_user, existing):
+    before = snapshot(existing)
+    response = api_user.patch(f"{SESSIONS}{existing.pk}/", {"sets": [{"reps": 5}]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["sets"]["0"]["exercise"] == ["This field is required."]  # DRF keys a PATCH's list errors
+    assert snapshot(existing) == before
+
+
+def test_moving_a_session_to_another_date_moves_its_figures(api_user, user, existing):
+    from logbook.models import ExerciseStat
+
+    earlier = api_user.post(SESSIONS, body(date="2026-03-02"), format="json").json()["id"]
+    stat = ExerciseStat.objects.get(user=user, exercise=existing.sets.first().exercise)
+    assert (stat.last_session_id, stat.last_date) == (existing.pk, D(2026, 3, 3))
+    response = api_user.patch(f"{SESSIONS}{existing.pk}/", {"date": "2026-03-01"}, format="json")
+    assert response.status_code == 200
+    stat.refresh_from_db()
+    assert (stat.last_session_id, stat.last_date) == (earlier, D(2026, 3, 2))
