@@ -51,6 +51,14 @@ def exercise_library():
     return list(Exercise.objects.order_by("name"))
 
 
+def to_decimal(value):
+    """Decimal(value), failing the way form fields expect (a formset coerces raw input to see what changed)."""
+    try:
+        return Decimal(value)
+    except ArithmeticError as exc:
+        raise ValueError(value) from exc
+
+
 class SetForm(forms.Form):
     """One logged set; the load is typed in the runner's unit and stored in kg."""
 
@@ -62,7 +70,7 @@ class SetForm(forms.Form):
     side = forms.ChoiceField(choices=LoggedSet.Side.choices, initial=LoggedSet.Side.BOTH)
     rpe = forms.TypedChoiceField(
         choices=[("", "—")] + [(str(v), label) for v, label in RPE_CHOICES],
-        coerce=Decimal,
+        coerce=to_decimal,
         empty_value=None,
         required=False,
         label="RPE",
@@ -119,7 +127,6 @@ class SetForm(forms.Form):
                 widget = self.fields[name].widget
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
 
     def clean(self):
         cleaned = super().clean()
@@ -183,7 +190,7 @@ def set_initial(logged, unit):
         "exercise_name": "" if logged.exercise_id else logged.exercise_name,
         "reps": logged.reps,
         "duration_s": logged.duration_s,
-        "load": exact_load(logged.load_kg, unit),
+        "load": exact(logged.load_kg, unit),
         "side": logged.side,
         # "7", not "7.0": the value must match an RPE option or saving the form drops it.
         "rpe": f"{logged.rpe.normalize():f}" if logged.rpe is not None else "",
@@ -191,11 +198,6 @@ def set_initial(logged, unit):
         "kind": logged.kind,
         "distance_m": logged.distance_m,
     }
-
-
-def exact_load(kg, unit):
-    """A stored load as form text in the runner's unit, precise enough to save back the same grams."""
-    return exact(kg, unit)
 
 
 class HistoryFilterForm(forms.Form):

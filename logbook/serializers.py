@@ -33,7 +33,9 @@ class LoggedSetSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if attrs.get("reps") is None and attrs.get("duration_s") is None:
             raise serializers.ValidationError({"reps": ["Give reps, or duration_s for a timed set."]})
-        exercise = attrs["exercise"]
+        exercise = attrs.get("exercise")
+        if exercise is None:  # a PATCH skips missing fields, but a set is always written whole
+            raise serializers.ValidationError({"exercise": ["This field is required."]})
         if not exercise.unilateral and attrs.get("side", LoggedSet.Side.BOTH) != LoggedSet.Side.BOTH:
             raise serializers.ValidationError({"side": [f"{exercise.name} works both sides together; use 'both'."]})
         return attrs

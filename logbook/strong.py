@@ -25,6 +25,9 @@ from exercises.models import Exercise
 from .models import MAX_DURATION_S, MAX_LOAD_KG, MAX_REPS, ExerciseStat, LoggedSet, Session
 from .units import exact, to_kg
 
+# A sled push or a carry, never a run: and it must fit LoggedSet.distance_m.
+MAX_DISTANCE_M = 100_000
+
 EXPORT_COLUMNS = [
     "Date",
     "Workout Name",
@@ -174,6 +177,8 @@ def _decimal(text):
         raise ValueError(f"“{text}” is not a number") from None
     if not value.is_finite():
         raise ValueError(f"“{text}” is not a number")
+    if value.adjusted() >= 7:  # no column of a training log holds ten million of anything
+        raise ValueError(f"“{text}” is too large")
     return value
 
 
@@ -182,11 +187,11 @@ def parse_duration(text):
     text = (text or "").strip().lower()
     if not text:
         return None
-    if re.fullmatch(r"\d+(\.\d+)?", text):
+    if re.fullmatch(r"\d{1,7}(\.\d+)?", text):
         return round(float(text) / 60)
     total = 0
     found = False
-    for amount, unit in re.findall(r"(\d+)\s*(h|min|m|s)", text):
+    for amount, unit in re.findall(r"(\d{1,7})\s*(h|min|m|s)", text):
         found = True
         total += int(amount) * {"h": 3600, "min": 60, "m": 60, "s": 1}[unit]
     if not found:
@@ -216,9 +221,9 @@ class ParsedWorkout:
     sets: list
 
 
-def parse(text, default_unit="kg", report=None):
+def parse(text, default_unit="kg"):
     """Read a Strong CSV into workouts; problems go into the report (errors reject the file)."""
-    report = report or ImportReport()
+    report = ImportReport()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -347,6 +352,8 @@ def parse(text, default_unit="kg", report=None):
                 bad("Distance", "A distance can't be negative.")
             factor = METRES.get(cell(row, "distance_unit").lower() or header_distance, 1)
             distance = (distance * Decimal(str(factor))).quantize(Decimal("0.01")) or None
+            if distance is not None and distance > MAX_DISTANCE_M:
+                bad("Distance", f"{distance} m is over {MAX_DISTANCE_M} m.")
         note = cell(row, "notes").replace("\\n", "\n")
         if rpe is not None and (rpe < 6 or rpe > 10 or (rpe * 2) % 1):
             if rpe != 0:

@@ -24,13 +24,12 @@ from .forms import (
     ImportForm,
     SessionForm,
     SetFormSet,
-    exact_load,
     exercise_library,
     parse_token,
     set_initial,
 )
 from .models import LoggedSet, Session
-from .units import from_kg
+from .units import exact, from_kg
 
 
 def unit_of(request):
@@ -43,7 +42,7 @@ def plan_initial(planned, unit, last):
     for p in planned.workout.prescriptions.all():
         previous = last.get(p.exercise_id, [])
         loads = [s.load_kg for s in previous if s.load_kg]
-        load = exact_load(max(loads), unit) if loads else None
+        load = exact(max(loads), unit) if loads else None
         for number in range(1, p.sets + 1):
             rows.append(
                 {
@@ -87,9 +86,7 @@ def session_list(request):
         if program := form.cleaned_data.get("program"):
             sessions = sessions.filter(planned_session__enrollment__program=program)
         if exercise := form.cleaned_data.get("exercise"):
-            sessions = sessions.filter(
-                id__in=LoggedSet.objects.filter(exercise=exercise, session__user=request.user).values("session_id")
-            )
+            sessions = sessions.with_exercise(exercise)
     page = Paginator(sessions.order_by("-date", "-id"), 20).get_page(request.GET.get("page"))
     # Counts, volume and exercise names for just this page of sessions, aggregated in the database.
     ids = [s.pk for s in page]
@@ -123,8 +120,7 @@ def session_detail(request, pk):
         pk=pk,
         user=request.user,
     )
-    sets = session.sets.select_related("exercise").order_by("order")
-    return render(request, "logbook/session_detail.html", {"session": session, "sets": sets})
+    return render(request, "logbook/session_detail.html", {"session": session, "sets": session.ordered_sets})
 
 
 @login_required
@@ -194,7 +190,7 @@ def add_row(request, unit, library):
         total = int(data.get("form-TOTAL_FORMS", "0") or 0)
     except ValueError:  # a tampered management form: the formset reports it
         total = 0
-    if 0 < total < 200:
+    if 0 < total < SetFormSet.max_num:
         for key in ("exercise", "reps", "duration_s", "load", "side", "rpe"):
             data[f"form-{total}-{key}"] = data.get(f"form-{total - 1}-{key}", "")
         data["form-TOTAL_FORMS"] = str(total + 1)

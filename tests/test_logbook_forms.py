@@ -430,6 +430,7 @@ def adhoc(client, **changes):
         ({"form-0-rpe": "11"}, "rpe", "Select a valid choice"),
         ({"form-0-rpe": "5.5"}, "rpe", "Select a valid choice"),
         ({"form-0-rpe": "7.25"}, "rpe", "Select a valid choice"),
+        ({"form-0-rpe": "abc"}, "rpe", "Select a valid choice"),
         ({"form-0-reps": "", "form-0-duration_s": ""}, "reps", "Enter the reps, or the seconds"),
         ({"form-0-side": "left"}, "side", "works both sides together"),
         ({"form-0-side": "right"}, "side", "works both sides together"),
@@ -853,3 +854,11 @@ def test_pages_follow_edits_and_deletes_with_caching_on(caching, client_logged_i
     client_logged_in.post(f"/log/{logged.pk}/delete/")
     assert "No sessions yet" in text(client_logged_in.get("/log/"))
     assert "Log a session and your progress shows up here" in text(client_logged_in.get("/progress/"))
+
+
+def test_typed_garbage_in_a_choice_is_refused_when_adding_a_set_too(client_logged_in, content):
+    data = read_form(client_logged_in.get("/log/new/"))
+    data.update({"form-0-exercise": str(ex("back-squat").pk), "form-0-reps": "5", "form-0-rpe": "abc"})
+    response = client_logged_in.post("/log/new/", {**data, "add_set": "1"})
+    assert response.status_code == 200
+    assert counts() == (0, 0)

@@ -664,3 +664,31 @@ def test_an_imported_session_can_be_edited_without_losing_what_the_library_does_
     data.update({"form-1-exercise": str(ex("step-up").pk), "save": "1"})
     assert client_logged_in.post(f"/log/{session.pk}/edit/", data).status_code == 302
     assert session.sets.filter(order=2).values_list("exercise__slug", "exercise_name").get() == ("step-up", "")
+
+
+@pytest.mark.parametrize(
+    "bad_row, column",
+    [
+        (row(weight="1e30"), "Weight"),
+        (row(weight="1e400"), "Weight"),
+        (row(reps="1e2000000"), "Reps"),
+        (row(seconds="1e2000000", reps=""), "Seconds"),
+        ('2024-05-01 18:30:00,"Legs",45m,"Sled Push",1,,,9999999,,"","",', "Distance"),
+    ],
+)
+def test_absurd_numbers_are_refused_not_a_server_error(client_logged_in, content, user, bad_row, column):
+    body = csv_text(row(), bad_row)
+    report = strong.import_csv(user, body)
+    assert [(line, col) for line, col, _ in report.errors] == [(3, column)], report.errors
+    assert upload(client_logged_in, body).status_code == 200
+    assert counts() == (0, 0)
+
+
+def test_an_absurd_workout_duration_is_a_warning_not_a_server_error(content, user):
+    body = csv_text(
+        row().replace(",45m,", "," + "9" * 400 + ","), row(order="2").replace(",45m,", "," + "9" * 400 + "h,")
+    )
+    report = strong.import_csv(user, body)
+    assert report.ok
+    assert report.warnings
+    assert Session.objects.get(user=user).duration_min is None
