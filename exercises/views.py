@@ -1,37 +1,34 @@
-import hashlib
+from functools import cache
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from config.cache import CONTENT_TIMEOUT, content_version, fragment
+from config.cache import CONTENT_TIMEOUT, content_version, fragment, hashed
 from config.transactions import read_only
 
 from .filters import ExerciseFilter
 from .models import Exercise
 
 
-def query_key(request):
-    return hashlib.sha1(request.GET.urlencode().encode()).hexdigest()
-
-
 @read_only
 def exercise_list(request):
     """The library: search and filters combine, and the URL holds them so a view can be bookmarked."""
-    key = f"exercises:list:{content_version()}:{query_key(request)}"
+    query = request.GET.copy()
+    query.pop("page", None)
+    key = f"exercises:list:{content_version()}:{hashed(query.urlencode())}"
 
     def filtered():
         filterset = ExerciseFilter(request.GET or None, queryset=Exercise.objects.with_lists())
         # An invalid filter (say, an unknown muscle) shows its message and the whole library.
-        valid = not filterset.is_bound or filterset.is_valid()
-        exercises = filterset.qs if filterset.is_bound and valid else Exercise.objects.with_lists()
+        exercises = filterset.qs if filterset.is_bound and filterset.is_valid() else Exercise.objects.with_lists()
         page = Paginator(exercises, 50).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
         return {"filter": filterset, "page": page, "query": query.urlencode()}
 
-    results = fragment(f"{key}:results", "exercises/includes/results.html", filtered, timeout=CONTENT_TIMEOUT)
+    # The results depend on the page as well; the filter form does not.
+    page_key = f"{key}:results:{hashed(request.GET.get('page'))}"
+    results = fragment(page_key, "exercises/includes/results.html", filtered, timeout=CONTENT_TIMEOUT)
     if request.htmx:
         return HttpResponse(results)
     form = fragment(
@@ -47,6 +44,7 @@ def exercise_list(request):
 def exercise_detail(request, slug):
     """Everything about one exercise, its variations and the articles it comes from."""
 
+    @cache  # the article and the title are cached apart; on a miss, load the exercise once
     def context():
         exercise = (
             Exercise.objects.prefetch_related(

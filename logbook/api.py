@@ -1,6 +1,5 @@
 import django_filters
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, viewsets
@@ -28,7 +27,7 @@ class SessionFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)  # an exercise slug
     def filter_exercise(self, queryset, name, value):
-        return queryset.filter(id__in=LoggedSet.objects.filter(exercise=value).values("session_id"))
+        return queryset.with_exercise(value)
 
 
 class SessionViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
@@ -77,7 +76,7 @@ class ProgressViewSet(AtomicWritesMixin, viewsets.GenericViewSet):
     filter_backends = []
 
     def retrieve(self, request, slug=None):
-        exercise = get_object_or_404(Exercise, slug=slug)
+        exercise = self.get_object()
         best = figures.best_set(request.user, exercise)
         data = {"exercise": exercise.slug, "best_set": best, "history": figures.history(request.user, exercise)}
         return Response(ProgressSerializer(data).data)

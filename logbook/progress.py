@@ -136,8 +136,7 @@ def weekly(user, today):
             }
         )
     muscle_rows = [
-        {"muscle": name, "weeks": [values.get(w, 0) for w in weeks], "total": sum(values.values())}
-        for name, values in sorted(muscles.items())
+        {"muscle": name, "weeks": [values.get(w, 0) for w in weeks]} for name, values in sorted(muscles.items())
     ]
     return {"weeks": weeks, "rows": rows, "muscles": muscle_rows}
 
@@ -196,6 +195,4 @@ def chart(points, line_key, bar_key, width=720, height=220, pad=36):
         "bars": bars,
         "line_max": round(line_max, 1),
         "bar_max": round(bar_max),
-        "first": points[0],
-        "last": points[-1],
     }

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .units import format_load
+
 MAX_SETS = 4
 
 
@@ -15,12 +17,6 @@ class Suggestion:
     sets: int | None = None
     seconds: int | None = None
     harder: str | None = None
-
-
-def _fmt(kg, unit):
-    from .units import format_load
-
-    return format_load(kg, unit)
 
 
 def suggest(last_sets, *, reps_min, reps_max, step_kg, unit="kg", harder=None, target_seconds=None, max_sets=MAX_SETS):
@@ -62,8 +58,8 @@ def suggest(last_sets, *, reps_min, reps_max, step_kg, unit="kg", harder=None, t
             new_load = load + Decimal(str(step_kg))
             return Suggestion(
                 "add-load",
-                f"Every set reached {top} reps at {_fmt(load, unit)}, the top of the {bottom}–{top} range: "
-                f"add {_fmt(step_kg, unit)} and build back up from {bottom} reps.",
+                f"Every set reached {top} reps at {format_load(load, unit)}, the top of the {bottom}–{top} range: "
+                f"add {format_load(step_kg, unit)} and build back up from {bottom} reps.",
                 load_kg=new_load,
                 reps=bottom,
                 sets=count,
@@ -71,7 +67,7 @@ def suggest(last_sets, *, reps_min, reps_max, step_kg, unit="kg", harder=None, t
         target = min(top, min(at_load) + 1)
         return Suggestion(
             "add-reps",
-            f"Not every set reached {top} reps yet ({', '.join(map(str, at_load))}): stay at {_fmt(load, unit)} "
+            f"Not every set reached {top} reps yet ({', '.join(map(str, at_load))}): stay at {format_load(load, unit)} "
             f"and add a rep to the short sets until all {len(at_load)} reach {top}.",
             load_kg=load,
             reps=target,

@@ -1,6 +1,8 @@
+from functools import cache
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -33,12 +35,13 @@ def program_detail(request, slug):
     """The plan week by week, with each session's time and (for plyometrics) ground contacts."""
     program = get_object_or_404(Program, slug=slug)
 
+    @cache  # the head and the plan are cached apart; on a miss, load the plan once
     def plan():
         weeks = ProgramWeek.objects.order_by("number").prefetch_related(
             Prefetch("workouts", queryset=workouts_with_items().order_by("order"))
         )
-        full = Program.objects.prefetch_related("equipment", "sources", Prefetch("program_weeks", queryset=weeks))
-        return {"program": full.get(pk=program.pk)}
+        prefetch_related_objects([program], "equipment", "sources", Prefetch("program_weeks", queryset=weeks))
+        return {"program": program}
 
     key = f"programs:detail:{content_version()}:{program.pk}"
     head = fragment(f"{key}:head", "programs/includes/program_head.html", plan, timeout=CONTENT_TIMEOUT)

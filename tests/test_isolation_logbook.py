@@ -322,3 +322,24 @@ def test_deleting_the_owner_s_account_removes_everything_of_theirs(owner, owner_
     assert not PlannedSession.objects.filter(enrollment__user_id=owner["user"].pk).exists()
     assert Session.objects.filter(user=intruder).count() == 1
     assert LoggedSet.objects.filter(session__user=intruder).count() == 1
+
+
+def test_figures_worked_out_from_history_are_the_runner_s_own(caching, owner, owner_client, intruder, intruder_client):
+    """ "Last time", pre-filled loads, weekly totals, contacts, adherence and records never draw on another log."""
+    # A heavier owner session makes a record; the intruder follows the same programs as the owner.
+    log(owner["user"], D(2026, 3, 4), {"exercise": "kettlebell-deadlift", "reps": 5, "load_kg": Decimal("140.5")})
+    Enrollment.start(intruder, Program.objects.get(slug="plyometric"), D(2026, 3, 2), [0, 2])
+    warm_cache(owner_client, owner)
+    mine, theirs = intruder_sees(owner_client, "/progress/"), intruder_sees(intruder_client, "/progress/")
+    assert LoggedSet.objects.filter(session__user=owner["user"], is_record=True).exists()
+    owner_figures = ["140.5", "2306.7", "Kettlebell deadlift"]  # 2306.7 kg: the owner's tonnage this week
+    for figure in owner_figures:
+        assert figure in mine, figure  # the owner's page shows them ...
+        assert figure not in theirs, figure  # ... the other runner's never does
+    today_owner, today_theirs = intruder_sees(owner_client, "/today/"), intruder_sees(intruder_client, "/today/")
+    last_time = '<div class="small text-body-secondary">2 Mar 2026</div>'  # the owner's last tuck jumps
+    assert last_time in today_owner
+    planned = Enrollment.objects.get(user=intruder).planned_sessions.get(sequence=1)
+    form = intruder_sees(intruder_client, f"/log/planned/{planned.pk}/")
+    assert last_time not in today_theirs
+    assert "Last time (" not in form  # nothing pre-filled from the owner's log
