@@ -11,7 +11,7 @@ from .forms import DeleteAccountForm, ProfileForm, SignupForm
 def signup(request):
     """Create an account and sign straight in."""
     if request.user.is_authenticated:
-        return redirect("programs:today")
+        return redirect("logbook:today")
     form = SignupForm(request.POST or None)
     if form.is_valid():
         user = form.save()

@@ -109,7 +109,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "programs:today"
+LOGIN_REDIRECT_URL = "logbook:today"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling: lock a username from one address, never a whole address,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Equipment, Exercise, Muscle, Source
+from .models import ContentVersion, Equipment, Exercise, Muscle, Source
 
 
 @admin.register(Muscle)
@@ -26,3 +26,17 @@ class ExerciseAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases", "slug"]
     filter_horizontal = ["primary_muscles", "secondary_muscles", "equipment", "harder", "sources"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ContentVersion)
+class ContentVersionAdmin(admin.ModelAdmin):
+    """Read-only: the number moves by itself whenever content is saved or reloaded."""
+
+    list_display = ["number", "changed_at"]
+    readonly_fields = ["number", "changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

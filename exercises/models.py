@@ -33,6 +33,20 @@ class Equipment(models.Model):
         return self.name
 
 
+class ContentVersion(models.Model):
+    """One row: a number bumped whenever library or program content changes (load_content, admin saves).
+
+    Cached library and program pages are keyed by it. It lives in the database, not the cache, so every
+    web process sees a change on its next request, whatever cache backend each one has.
+    """
+
+    number = models.PositiveIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Content version {self.number}"
+
+
 class Source(models.Model):
     """A seed article the library and programs are built from."""
 

@@ -9,7 +9,7 @@ from config.api import AtomicWritesMixin
 from config.cache import api_response, hashed
 from exercises.models import Exercise
 
-from . import progress as figures
+from . import figures
 from .models import LoggedSet, Session
 from .serializers import ProgressSerializer, SessionSerializer
 

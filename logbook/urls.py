@@ -4,6 +4,7 @@ from . import views
 
 app_name = "logbook"
 urlpatterns = [
+    path("today/", views.today, name="today"),
     path("log/", views.session_list, name="list"),
     path("log/new/", views.session_create, name="create"),
     path("log/planned/<int:planned_pk>/", views.session_create, name="log_planned"),

@@ -15,10 +15,9 @@ from django.utils import timezone
 from config.cache import runner_page
 from config.transactions import read_only
 from exercises.models import Exercise
-from programs.models import PlannedSession, Prescription
+from programs.models import Enrollment, PlannedSession, Prescription
 
-from . import progress as figures
-from . import strong
+from . import figures, strong
 from .forms import (
     HistoryFilterForm,
     ImportForm,
@@ -72,6 +71,28 @@ def save_session(request, form, formset, planned=None):
         session.replace_sets(formset.rows(), fresh=fresh)
         session.sync_plan(previous_planned)
     return session, session.new_records(unit_of(request))
+
+
+@login_required
+@runner_page
+def today(request):
+    """What is due today in every program the runner follows, with last time's numbers for each exercise."""
+    today = timezone.localdate()
+    sessions = list(PlannedSession.objects.next_for(request.user))
+    exercise_ids = {p.exercise_id for s in sessions for p in s.workout.prescriptions.all()}
+    last = LoggedSet.objects.last_time(request.user, exercise_ids)
+    for s in sessions:
+        s.due = s.date <= today
+        s.overdue_days = (today - s.date).days
+        s.items = [(p, last.get(p.exercise_id, [])) for p in s.workout.prescriptions.all()]
+    paused = Enrollment.objects.for_user(request.user).filter(status=Enrollment.Status.PAUSED)
+    context = {
+        "sessions": sessions,
+        "today": today,
+        "paused": paused.select_related("program"),
+        "any_due": any(s.due for s in sessions),
+    }
+    return render(request, "logbook/today.html", context)
 
 
 @login_required

@@ -52,7 +52,9 @@ def load(data=None):
         program.sources.set([sources[s] for s in row["sources"]])
         for week_row in row["schedule"]:
             week, _ = ProgramWeek.objects.update_or_create(
-                program=program, number=week_row["week"], defaults={"focus": week_row.get("focus") or ""}
+                program=program,
+                number=week_row["week"],
+                defaults={"focus": week_row.get("focus") or "", "phase": week_row.get("phase") or "build"},
             )
             for order, session_row in enumerate(week_row["sessions"], start=1):
                 workout, _ = Workout.objects.update_or_create(

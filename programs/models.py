@@ -62,9 +62,18 @@ class Program(models.Model):
 
 
 class ProgramWeek(models.Model):
+    class Phase(models.TextChoices):
+        BUILD = "build", "Build"
+        DELOAD = "deload", "Deload"
+        CONSOLIDATION = "consolidation", "Consolidation"
+        TAPER = "taper", "Taper"
+        MAINTENANCE = "maintenance", "Maintenance"
+
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="program_weeks")
     number = models.PositiveSmallIntegerField()
     focus = models.CharField(max_length=200, blank=True)
+    # What the week is for: suggestions for "next time" follow it (a deload keeps or lowers the load).
+    phase = models.CharField(max_length=13, choices=Phase.choices, default=Phase.BUILD)
 
     class Meta:
         ordering = ["program", "number"]
@@ -74,12 +83,22 @@ class ProgramWeek(models.Model):
         return f"{self.program} · week {self.number}"
 
 
+class WorkoutQuerySet(models.QuerySet):
+    def with_items(self):
+        """Prefetch the prescriptions and their exercises, for pages that show a session's contents."""
+        return self.prefetch_related(
+            models.Prefetch("prescriptions", queryset=Prescription.objects.select_related("exercise").order_by("order"))
+        )
+
+
 class Workout(models.Model):
     """One session of a program week: an ordered list of prescriptions."""
 
     week = models.ForeignKey(ProgramWeek, on_delete=models.CASCADE, related_name="workouts")
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=120)
+
+    objects = WorkoutQuerySet.as_manager()
 
     class Meta:
         ordering = ["week", "order"]
@@ -287,6 +306,26 @@ class PlannedSessionQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=PlannedSession.Status.PLANNED)
+
+    def next_for(self, user):
+        """Each active enrolment's next session still to do, with its workout and prescriptions."""
+        next_id = (
+            PlannedSession.objects.filter(enrollment=models.OuterRef("pk"), status=PlannedSession.Status.PLANNED)
+            .order_by("date", "sequence")
+            .values("id")[:1]
+        )
+        ids = (
+            Enrollment.objects.for_user(user)
+            .filter(status=Enrollment.Status.ACTIVE)
+            .annotate(next_id=models.Subquery(next_id))
+            .values_list("next_id", flat=True)
+        )
+        return (
+            self.filter(id__in=[i for i in ids if i])
+            .select_related("enrollment__program")
+            .prefetch_related(models.Prefetch("workout", queryset=Workout.objects.with_items()))
+            .order_by("date", "enrollment__program__name")
+        )
 
 
 class PlannedSession(models.Model):

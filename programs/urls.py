@@ -7,7 +7,6 @@ urlpatterns = [
     path("programs/", views.program_list, name="list"),
     path("programs/<slug:slug>/", views.program_detail, name="detail"),
     path("programs/<slug:slug>/enroll/", views.enroll, name="enroll"),
-    path("today/", views.today, name="today"),
     path("enrollments/", views.enrollment_list, name="enrollments"),
     path("enrollments/<int:pk>/", views.enrollment_detail, name="enrollment"),
     re_path(

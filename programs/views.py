@@ -2,25 +2,17 @@ from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from config.cache import CONTENT_TIMEOUT, content_version, fragment, runner_page
+from config.cache import CONTENT_TIMEOUT, content_version, fragment
 from config.transactions import read_only
-from logbook.models import LoggedSet
 
 from . import schedule
 from .forms import EnrollForm, MoveForm
-from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
-
-
-def workouts_with_items():
-    """Workouts with their prescriptions and exercises, for pages that show a session's contents."""
-    return Workout.objects.prefetch_related(
-        Prefetch("prescriptions", queryset=Prescription.objects.select_related("exercise").order_by("order"))
-    )
+from .models import Enrollment, PlannedSession, Program, ProgramWeek, Workout
 
 
 @read_only
@@ -38,7 +30,7 @@ def program_detail(request, slug):
     @cache  # the head and the plan are cached apart; on a miss, load the plan once
     def plan():
         weeks = ProgramWeek.objects.order_by("number").prefetch_related(
-            Prefetch("workouts", queryset=workouts_with_items().order_by("order"))
+            Prefetch("workouts", queryset=Workout.objects.with_items().order_by("order"))
         )
         prefetch_related_objects([program], "equipment", "sources", Prefetch("program_weeks", queryset=weeks))
         return {"program": program}
@@ -104,49 +96,6 @@ def enroll(request, slug):
         form = enroll_form(request, program, data)
         form.is_valid()
     return render(request, "programs/enroll.html", {"program": program, "form": form, "warnings": warnings})
-
-
-def next_sessions(user):
-    """Each active enrolment's next session still to do, with everything needed to show it."""
-    next_id = (
-        PlannedSession.objects.filter(enrollment=OuterRef("pk"), status=PlannedSession.Status.PLANNED)
-        .order_by("date", "sequence")
-        .values("id")[:1]
-    )
-    ids = (
-        Enrollment.objects.for_user(user)
-        .filter(status=Enrollment.Status.ACTIVE)
-        .annotate(next_id=Subquery(next_id))
-        .values_list("next_id", flat=True)
-    )
-    return (
-        PlannedSession.objects.filter(id__in=[i for i in ids if i])
-        .select_related("enrollment__program")
-        .prefetch_related(Prefetch("workout", queryset=workouts_with_items()))
-        .order_by("date", "enrollment__program__name")
-    )
-
-
-@login_required
-@runner_page
-def today(request):
-    """What is due today in every program the runner follows, or when the next session is."""
-    today = timezone.localdate()
-    sessions = list(next_sessions(request.user))
-    exercise_ids = {p.exercise_id for s in sessions for p in s.workout.prescriptions.all()}
-    last = LoggedSet.objects.last_time(request.user, exercise_ids)
-    for s in sessions:
-        s.due = s.date <= today
-        s.overdue_days = (today - s.date).days
-        s.items = [(p, last.get(p.exercise_id, [])) for p in s.workout.prescriptions.all()]
-    paused = Enrollment.objects.for_user(request.user).filter(status=Enrollment.Status.PAUSED)
-    context = {
-        "sessions": sessions,
-        "today": today,
-        "paused": paused.select_related("program"),
-        "any_due": any(s.due for s in sessions),
-    }
-    return render(request, "programs/today.html", context)
 
 
 @login_required

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from exercises.models import Exercise
-from logbook import progress as figures
+from logbook import figures
 from logbook.models import LoggedSet, Session, brzycki, e1rm_range, epley
 from logbook.progression import Suggestion, suggest
 from programs.models import Enrollment, PlannedSession, Program
