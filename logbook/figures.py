@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import TruncWeek
 
-from programs.models import PlannedSession, Prescription
+from programs.models import Enrollment, PlannedSession, Prescription
 
 from . import progression
 from .models import ExerciseStat, LoggedSet, e1rm_range
@@ -27,35 +28,100 @@ def best_set(user, exercise):
     return stat.best_set if stat else None
 
 
+class Plan(NamedTuple):
+    """What the runner's next planned session prescribes for one exercise, and what that week is for."""
+
+    reps_min: int | None
+    reps_max: int | None
+    seconds: int | None
+    sets: int | None = None
+    load: str = ""
+    phase: str = progression.BUILD
+    week: int | None = None
+    jumps: bool = False  # from a plyometric block, where every move is trained for speed
+
+
 def plan_ranges(user, exercise_ids):
-    """{exercise id: (reps_min, reps_max, seconds)} from the runner's current programs, where they prescribe it."""
+    """{exercise id: Plan} from the next pending session of the runner's current programs that prescribes it.
+
+    One query for any number of exercises; its rows are bounded by the plans followed, not by the log.
+    """
     found = {}
     rows = (
         Prescription.objects.filter(
             exercise_id__in=exercise_ids,
             workout__planned_sessions__enrollment__user=user,
+            workout__planned_sessions__enrollment__status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED],
             workout__planned_sessions__status=PlannedSession.Status.PLANNED,
         )
-        .order_by("workout__planned_sessions__date")
-        .values_list("exercise_id", "reps_min", "reps_max", "duration_s")
+        .order_by("workout__planned_sessions__date", "workout__planned_sessions__sequence", "order")
+        .values_list(
+            "exercise_id",
+            "reps_min",
+            "reps_max",
+            "duration_s",
+            "sets",
+            "load",
+            "workout__week__phase",
+            "workout__week__number",
+            "workout__week__program__is_plyometric",
+        )
     )
-    for exercise_id, low, high, seconds in rows[:500]:
-        found.setdefault(exercise_id, (low, high, seconds))
+    for exercise_id, *fields in rows:
+        found.setdefault(exercise_id, Plan(*fields))
     return found
 
 
+def _min(a, b):
+    return b if a is None else a if b is None else min(a, b)
+
+
+def paired(sets):
+    """(reps, seconds, load) per set, a left and a right set of a one-sided move counting as one set of it.
+
+    The weaker side of each pair decides, as the runner would judge it.
+    """
+    out, waiting = [], {"left": [], "right": []}
+    for s in sets:
+        row = (s.reps, s.duration_s, s.load_kg)
+        other = {"left": "right", "right": "left"}.get(s.side)
+        if other and waiting[other]:
+            i = waiting[other].pop(0)
+            out[i] = tuple(_min(a, b) for a, b in zip(out[i], row, strict=True))
+            continue
+        if other:
+            waiting[s.side].append(len(out))
+        out.append(row)
+    return out
+
+
 def suggestion_for(exercise, last_sets, unit, plan=None):
+    """What to do next time with `exercise`, from its last sets and the runner's next planned session."""
     working = [s for s in last_sets if s.kind == LoggedSet.Kind.WORKING] or list(last_sets)
-    low, high, seconds = plan or (exercise.reps_min, exercise.reps_max, exercise.duration_s)
+    plan = plan or Plan(exercise.reps_min, exercise.reps_max, exercise.duration_s)
     harder = min(exercise.harder.all(), key=lambda e: e.difficulty, default=None)
+    if exercise.is_plyometric or plan.jumps:
+        kind = progression.PLYOMETRIC
+    elif any(s.load_kg for s in working):
+        kind = progression.LOADED
+    else:
+        kind = progression.BODYWEIGHT
     return progression.suggest(
-        [(s.reps, s.duration_s, s.load_kg) for s in working],
-        reps_min=low,
-        reps_max=high,
+        paired(working),
+        reps_min=plan.reps_min,
+        reps_max=plan.reps_max,
         step_kg=exercise.load_step_kg(unit),
         unit=unit,
         harder=harder.name if harder else None,
-        target_seconds=seconds,
+        target_seconds=plan.seconds,
+        kind=kind,
+        phase=plan.phase,
+        plan_sets=plan.sets,
+        plan_load=plan.load,
+        contacts_per_rep=exercise.ground_contacts_per_rep,
+        equipment={e.slug for e in exercise.equipment.all()},
+        pattern=exercise.pattern,
+        unilateral=exercise.unilateral,
     )
 
 

@@ -351,7 +351,8 @@ def test_suggestion_uses_the_range_the_runner_s_program_prescribes(content, user
     log(user, D(2026, 3, 2), {"exercise": "conventional-deadlift", "reps": 11, "load_kg": Decimal(80), "times": 3})
     exercise, sets = last_sets(user, "conventional-deadlift")
     plan = figures.plan_ranges(user, [exercise.pk]).get(exercise.pk)
-    assert plan == (10, 12, None)
+    assert (plan.reps_min, plan.reps_max, plan.seconds, plan.sets) == (10, 12, None, 3)
+    assert (plan.phase, plan.week) == ("build", 1)
     s = figures.suggestion_for(exercise, sets, "kg", plan)
     assert (s.action, s.reps, s.load_kg) == ("add-reps", 12, Decimal(80))
 

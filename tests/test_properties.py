@@ -1,6 +1,7 @@
 """Property-based tests (hypothesis) for the pure logic: schedule layout and weekday suggestions,
 double-progression suggestions, one-rep-max estimates, and kg↔lb conversion."""
 
+import re
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -127,12 +128,57 @@ def test_gaps_go_round_the_week(weekdays):
 loads = st.none() | st.decimals(min_value=Decimal("2.5"), max_value=Decimal("300"), places=1)
 reps_sets = st.lists(st.tuples(st.integers(1, 30), st.none(), loads), min_size=1, max_size=6)
 timed_sets = st.lists(st.tuples(st.none(), st.integers(5, 180), st.none()), min_size=1, max_size=6)
+phases = st.sampled_from(["build", "deload", "consolidation", "taper", "maintenance"])
+kinds = st.sampled_from([None, "loaded", "bodyweight", "plyometric"])
+plan_words = st.sampled_from(["", "Keep week 3's weight; every set should stop well short of hard", "Bodyweight"])
+kit = st.sets(st.sampled_from(["bodyweight", "dumbbell", "kettlebell", "barbell", "mini-band", "step-or-box"]))
+# Words about load or tempo: a jump progresses by quality and contacts, never by these.
+LOAD_OR_TEMPO = re.compile(r"\b(kg|lb|load|loaded|weight|weights|heavier|tempo|lowering|slow|slower|eccentric)\b", re.I)
 
 
 @st.composite
 def rep_range(draw):
     low = draw(st.integers(1, 20))
     return low, draw(st.integers(low, 30))
+
+
+def names(sets, reps=None, seconds=None):
+    """The "sets × reps" (or seconds) a sentence must contain, not part of a larger figure."""
+    work = f"{seconds} s" if seconds is not None else rf"{reps}(?!\d|\.\d)"
+    return re.compile(rf"(?<![\d.]){sets} × {work}")
+
+
+def check_sentence_matches_figures(got, last, unit, contacts_per_rep):
+    """Every figure the sentence states about last time is true, and the session it names is its fields."""
+    reason = got.reason
+    assert got.sets is not None and got.sets >= 1
+    if got.seconds is not None:
+        assert got.reps is None and names(got.sets, seconds=got.seconds).search(reason), reason
+    else:
+        assert got.reps is not None and got.reps >= 1 and names(got.sets, got.reps).search(reason), reason
+    if got.load_kg is not None:
+        assert format_load(got.load_kg, unit) in reason, reason
+    else:
+        assert not re.search(r"\d (kg|lb)\b", reason), reason
+    if got.contacts is not None:
+        assert got.contacts == got.sets * got.reps * contacts_per_rep
+        assert f"{got.contacts} ground contact" in reason
+    assert not re.search(r"\b(All [12]|1 sets|1 reps|all 1|all 2)\b", reason), "grammatical counts"
+    rep_sets = [(r, lo) for r, _, lo in last if r] or [(r, lo) for r, _, lo in last]
+    for top, shown in re.findall(r"Every set reached (\d+) reps? at ([\d.]+ (?:kg|lb))", reason):
+        assert all(r >= int(top) and format_load(lo, unit) == shown for r, lo in rep_sets), reason
+    for heavy, count, shown in re.findall(r"(\d+) of (\d+) sets (?:was|were) at ([\d.]+ (?:kg|lb))", reason):
+        assert int(count) == len(rep_sets), reason
+        assert int(heavy) == sum(1 for _, lo in rep_sets if lo and format_load(lo, unit) == shown), reason
+    for count, top in re.findall(r"All (\d+) sets reached (\d+)", reason):
+        assert int(count) == len(rep_sets) and all(r >= int(top) for r, _ in rep_sets), reason
+    if re.search(r"\bBoth sets reached\b", reason):
+        assert len(rep_sets) == 2
+    if "Your one set" in reason:
+        assert len(rep_sets) == 1
+    for listed in re.findall(r"yet \(([\d, ]+)[;)]", reason):
+        done = [int(n) for n in listed.split(", ")]
+        assert min(done) < max(int(n) for n in re.findall(r"reached (\d+)", reason)), reason
 
 
 @given(
@@ -142,6 +188,14 @@ def rep_range(draw):
     unit=st.sampled_from(["kg", "lb"]),
     harder=st.none() | st.just("Single-leg glute bridge"),
     target_seconds=st.none() | st.integers(10, 120),
+    kind=kinds,
+    phase=phases,
+    plan_sets=st.none() | st.integers(1, 5),
+    plan_load=plan_words,
+    contacts_per_rep=st.sampled_from([None, 1, 2]),
+    equipment=kit,
+    pattern=st.sampled_from(["hinge", "squat", "calf", "upper", "plyometric"]),
+    unilateral=st.booleans(),
 )
 @example(  # a set at the working load short of the top: no more load yet
     last=[(12, None, Decimal("60")), (11, None, Decimal("60")), (12, None, Decimal("40"))],
@@ -150,8 +204,34 @@ def rep_range(draw):
     unit="kg",
     harder=None,
     target_seconds=None,
+    kind=None,
+    phase="build",
+    plan_sets=None,
+    plan_load="",
+    contacts_per_rep=1,
+    equipment=set(),
+    pattern="hinge",
+    unilateral=False,
 )
-def test_progression_never_goes_backwards_and_always_says_why(last, ranges, step, unit, harder, target_seconds):
+@example(  # one set of three at the heaviest load: not "every set reached 8 at 22 kg"
+    last=[(8, None, Decimal("20")), (8, None, Decimal("20")), (8, None, Decimal("22"))],
+    ranges=(6, 8),
+    step=Decimal("2"),
+    unit="kg",
+    harder=None,
+    target_seconds=None,
+    kind="loaded",
+    phase="build",
+    plan_sets=None,
+    plan_load="",
+    contacts_per_rep=1,
+    equipment={"dumbbell"},
+    pattern="hinge",
+    unilateral=True,
+)
+def test_progression_sentences_are_true_of_their_figures_and_follow_the_week(
+    last, ranges, step, unit, harder, target_seconds, kind, phase, plan_sets, plan_load, contacts_per_rep, **traits
+):
     reps_min, reps_max = ranges
     got = progression.suggest(
         last,
@@ -161,26 +241,52 @@ def test_progression_never_goes_backwards_and_always_says_why(last, ranges, step
         unit=unit,
         harder=harder,
         target_seconds=target_seconds,
+        kind=kind,
+        phase=phase,
+        plan_sets=plan_sets,
+        plan_load=plan_load,
+        contacts_per_rep=contacts_per_rep,
+        **traits,
     )
     assert got is not None
     assert isinstance(got.reason, str) and len(got.reason) > 20, "always has a reason"
-    assert got.action in {"add-load", "add-reps", "add-set", "harder", "add-time"}
-    last_loads = [load for _, _, load in last if load]
-    if last_loads:
+    check_sentence_matches_figures(got, last, unit, contacts_per_rep)
+    timed = all(r is None for r, _, _ in last)
+    jumps = kind == "plyometric" and not timed
+    last_loads = [load for r, _, load in last if load and r]
+    loaded = bool(last_loads) and kind in (None, "loaded") and not timed
+    if jumps:
+        assert got.load_kg is None and not LOAD_OR_TEMPO.search(got.reason), got.reason
+    if loaded:
         assert got.load_kg is not None and got.load_kg >= max(last_loads), "never less load than last time"
+    else:
+        assert got.load_kg is None
+    if phase != "build":
+        # Deload, taper, consolidation, maintenance: never more load, another set, more reps or longer holds.
+        assert got.action not in {"add-load", "add-set", "add-reps", "add-time", "harder"}
+        assert got.sets <= len(last)
+        if loaded:
+            assert got.load_kg == max(last_loads)
+        if got.reps is not None:
+            assert got.reps <= max(r for r, _, _ in last if r)
+        if got.seconds is not None:
+            assert got.seconds <= max(d for _, d, _ in last)
+        if phase in ("deload", "taper") and plan_sets and plan_sets < len(last):
+            assert got.sets == plan_sets, "fewer sets, as the plan says"
+        if plan_load and not jumps:
+            assert plan_load in got.reason, "in the plan's words"
+    elif plan_sets and not jumps:
+        assert got.sets == plan_sets, "the plan's number of sets"
     if got.action == "add-load":
-        # Every set at the working (heaviest) load reached the top of the range. Lighter sets, warm-up
-        # style, do not hold the runner back: a deliberate rule (see test_progress.py).
+        # Every set at the working (heaviest) load reached the top, and those were most of the sets: lighter
+        # sets before them are ramp-ups and do not hold the runner back (see test_progress.py).
         working = [r for r, _, load in last if load == max(last_loads)]
-        assert working and all(r is not None and r >= reps_max for r in working), "more load only at the top"
+        assert working and all(r >= reps_max for r in working), "more load only at the top"
+        assert 2 * len(working) >= len(last), "not from one heavy try among lighter sets"
         assert got.load_kg == max(last_loads) + step
         assert got.reps == reps_min
-    elif last_loads:
+    elif loaded:
         assert got.load_kg == max(last_loads)
-    if got.reps is not None:
-        assert got.reps >= 1
-    if got.sets is not None:
-        assert got.sets >= len(last)
     if got.action == "harder":
         assert got.harder == harder and harder is not None
 
@@ -191,6 +297,27 @@ def test_progression_adds_load_once_every_set_reaches_the_top(ranges, count, loa
     got = progression.suggest([(reps_max, None, load)] * count, reps_min=reps_min, reps_max=reps_max, step_kg=2.5)
     assert got.action == "add-load"
     assert got.load_kg == load + Decimal("2.5")
+
+
+@given(
+    ranges=rep_range(),
+    count=st.integers(1, 5),
+    load=st.none() | st.decimals(min_value=1, max_value=300, places=1),
+    phase=st.sampled_from(["deload", "consolidation"]),
+    plan_sets=st.none() | st.integers(1, 5),
+    kind=kinds,
+)
+def test_a_deload_or_consolidation_never_adds_load_or_a_set_even_at_the_top(
+    ranges, count, load, phase, plan_sets, kind
+):
+    reps_min, reps_max = ranges
+    last = [(reps_max, None, load)] * count
+    got = progression.suggest(
+        last, reps_min=reps_min, reps_max=reps_max, step_kg=5, phase=phase, plan_sets=plan_sets, kind=kind
+    )
+    assert got.sets <= count
+    assert got.load_kg is None or got.load_kg == load
+    assert got.action in {"deload", "hold"}
 
 
 @given(
