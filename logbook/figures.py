@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
 
 from programs.models import Enrollment, PlannedSession, Prescription
@@ -44,7 +44,7 @@ class Plan(NamedTuple):
 def plan_ranges(user, exercise_ids):
     """{exercise id: Plan} from the next pending session of the runner's current programs that prescribes it.
 
-    One query for any number of exercises; its rows are bounded by the plans followed, not by the log.
+    At most two queries for any number of exercises; their rows are bounded by the plans followed, not by the log.
     """
     found = {}
     rows = (
@@ -69,6 +69,32 @@ def plan_ranges(user, exercise_ids):
     )
     for exercise_id, *fields in rows:
         found.setdefault(exercise_id, Plan(*fields))
+    missing = set(exercise_ids) - set(found)
+    if missing:
+        # A move the block has dropped from its remaining sessions still follows the block's next week:
+        # no extra set of pogo hops going into a consolidation week. No prescription, so no sets or range.
+        next_phase = (
+            PlannedSession.objects.filter(enrollment=OuterRef("pk"), status=PlannedSession.Status.PLANNED)
+            .order_by("date", "sequence")
+            .values("workout__week__phase")[:1]
+        )
+        rows = (
+            Enrollment.objects.filter(
+                user=user,
+                status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED],
+                program__program_weeks__workouts__prescriptions__exercise_id__in=missing,
+            )
+            .annotate(next_phase=Subquery(next_phase))
+            .filter(next_phase__isnull=False)
+            .values_list(
+                "program__program_weeks__workouts__prescriptions__exercise_id", "next_phase", "program__is_plyometric"
+            )
+            .order_by()
+            .distinct()
+        )
+        for exercise_id, phase, jumps in rows:
+            if exercise_id in missing:
+                found.setdefault(exercise_id, Plan(None, None, None, phase=phase, jumps=jumps))
     return found
 
 
@@ -98,7 +124,10 @@ def paired(sets):
 def suggestion_for(exercise, last_sets, unit, plan=None):
     """What to do next time with `exercise`, from its last sets and the runner's next planned session."""
     working = [s for s in last_sets if s.kind == LoggedSet.Kind.WORKING] or list(last_sets)
-    plan = plan or Plan(exercise.reps_min, exercise.reps_max, exercise.duration_s)
+    if plan is None or plan.sets is None:  # no prescription: the library's dosing, in the plan's phase
+        plan = (plan or Plan(None, None, None))._replace(
+            reps_min=exercise.reps_min, reps_max=exercise.reps_max, seconds=exercise.duration_s
+        )
     harder = min(exercise.harder.all(), key=lambda e: e.difficulty, default=None)
     if exercise.is_plyometric or plan.jumps:
         kind = progression.PLYOMETRIC
