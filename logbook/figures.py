@@ -39,6 +39,7 @@ class Plan(NamedTuple):
     phase: str = progression.BUILD
     week: int | None = None
     jumps: bool = False  # from a plyometric block, where every move is trained for speed
+    per_side: bool | None = None
 
 
 def plan_ranges(user, exercise_ids):
@@ -65,6 +66,7 @@ def plan_ranges(user, exercise_ids):
             "workout__week__phase",
             "workout__week__number",
             "workout__week__program__is_plyometric",
+            "per_side",
         )
     )
     for exercise_id, *fields in rows:
@@ -151,6 +153,7 @@ def suggestion_for(exercise, last_sets, unit, plan=None):
         equipment={e.slug for e in exercise.equipment.all()},
         pattern=exercise.pattern,
         unilateral=exercise.unilateral,
+        per_side=exercise.unilateral if plan.per_side is None else plan.per_side,
     )
 
 

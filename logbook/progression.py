@@ -4,7 +4,7 @@ Every sentence names the session it suggests as "sets × reps" (or "sets × seco
 there is one, and those figures are the Suggestion's own fields, so a form can be pre-filled from them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .units import format_load
@@ -91,17 +91,59 @@ def suggest(
     equipment=(),
     pattern="",
     unilateral=False,
+    per_side=False,
 ):
     """Suggest the next session for one exercise.
 
     `last_sets` is a list of (reps, duration_s, load_kg) from the last session with it, working sets only.
     `reps_min`/`reps_max`/`target_seconds`/`plan_sets`/`plan_load`/`phase` describe the next planned session
     (the library's dosing and a build week when there is no plan). `kind` is loaded, bodyweight or
-    plyometric (by default: loaded if any set had a load).
+    plyometric (by default: loaded if any set had a load); `per_side` says the sets and reps count each side.
     """
     sets = [(r, d, Decimal(str(load)) if load else None) for r, d, load in last_sets if r or d]
     if not sets:
         return None
+    got = _suggest(
+        sets,
+        reps_min,
+        reps_max,
+        step_kg,
+        unit,
+        harder,
+        target_seconds,
+        max_sets,
+        kind,
+        phase,
+        plan_sets,
+        plan_load,
+        contacts_per_rep,
+        equipment,
+        pattern,
+        unilateral,
+    )
+    if per_side and got.action != "one-leg":
+        got = replace(got, reason=f"{got.reason} {'Holds' if got.seconds else 'Reps'} are per side.")
+    return got
+
+
+def _suggest(
+    sets,
+    reps_min,
+    reps_max,
+    step_kg,
+    unit,
+    harder,
+    target_seconds,
+    max_sets,
+    kind,
+    phase,
+    plan_sets,
+    plan_load,
+    contacts_per_rep,
+    equipment,
+    pattern,
+    unilateral,
+):
     phase = phase or BUILD
     if kind is None:
         kind = LOADED if any(load for _, _, load in sets) else BODYWEIGHT

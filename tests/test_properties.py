@@ -196,6 +196,7 @@ def check_sentence_matches_figures(got, last, unit, contacts_per_rep):
     equipment=kit,
     pattern=st.sampled_from(["hinge", "squat", "calf", "upper", "plyometric"]),
     unilateral=st.booleans(),
+    per_side=st.booleans(),
 )
 @example(  # a set at the working load short of the top: no more load yet
     last=[(12, None, Decimal("60")), (11, None, Decimal("60")), (12, None, Decimal("40"))],
@@ -212,6 +213,7 @@ def check_sentence_matches_figures(got, last, unit, contacts_per_rep):
     equipment=set(),
     pattern="hinge",
     unilateral=False,
+    per_side=False,
 )
 @example(  # one set of three at the heaviest load: not "every set reached 8 at 22 kg"
     last=[(8, None, Decimal("20")), (8, None, Decimal("20")), (8, None, Decimal("22"))],
@@ -228,6 +230,7 @@ def check_sentence_matches_figures(got, last, unit, contacts_per_rep):
     equipment={"dumbbell"},
     pattern="hinge",
     unilateral=True,
+    per_side=True,
 )
 def test_progression_sentences_are_true_of_their_figures_and_follow_the_week(
     last, ranges, step, unit, harder, target_seconds, kind, phase, plan_sets, plan_load, contacts_per_rep, **traits

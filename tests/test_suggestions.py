@@ -131,6 +131,7 @@ def test_every_exercise_of_the_block_follows_the_deload(posterior_chain_to_week_
         # A left and a right set of a one-sided move are one set: 3 per side is 3 sets, not 6.
         assert s.sets == min(week_4.sets, week_3.sets) < week_3.sets * 2
         assert s.reps <= week_3.reps_max
+        assert ("Reps are per side." in s.reason) == week_4.per_side, "a one-sided prescription says so"
         row = row_text(page, week_4.exercise.name)
         assert f"{s.sets} × {s.reps}" in row and "lowering to three seconds" not in row
 
