@@ -70,7 +70,9 @@ def phase_words(phase, plan_load):
         CONSOLIDATION: "Consolidation week: let what you have gained settle rather than adding more.",
         MAINTENANCE: "Maintenance: hold what you have with no more work than last time.",
     }[phase]
-    return why + (f" The plan: “{plan_load.rstrip('.')}.”" if plan_load else "")
+    # "Bodyweight" alone says nothing the runner does not know; longer guidance is the plan's own words.
+    says = plan_load and plan_load.strip(" .").lower() != "bodyweight"
+    return why + (f" The plan: “{plan_load.rstrip('.')}.”" if says else "")
 
 
 def suggest(

@@ -276,7 +276,7 @@ def test_progression_sentences_are_true_of_their_figures_and_follow_the_week(
             assert got.seconds <= max(d for _, d, _ in last)
         if phase in ("deload", "taper") and plan_sets and plan_sets < len(last):
             assert got.sets == plan_sets, "fewer sets, as the plan says"
-        if plan_load and not jumps:
+        if plan_load and plan_load != "Bodyweight" and not jumps:
             assert plan_load in got.reason, "in the plan's words"
     elif plan_sets and not jumps:
         assert got.sets == plan_sets, "the plan's number of sets"
