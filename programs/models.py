@@ -1,12 +1,10 @@
 """Program templates (content) and a runner's enrolments with their dated schedule."""
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.models import touch_user
 from exercises.models import Equipment, Exercise, Source
 
 from . import schedule
@@ -220,25 +218,8 @@ class Enrollment(models.Model):
     def __str__(self):
         return f"{self.user} · {self.program}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        touch_user(self.user_id)
-
     def get_absolute_url(self):
         return reverse("programs:enrollment", args=[self.pk])
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        touch_user(self.user_id)
-        return result
-
-    @classmethod
-    def start(cls, user, program, start_date, weekdays):
-        """Enrol a runner and lay the whole block onto dates, all or nothing."""
-        with transaction.atomic():
-            enrollment = cls.objects.create(user=user, program=program, start_date=start_date, weekdays=weekdays)
-            enrollment.lay_out_schedule()
-        return enrollment
 
     def warnings(self):
         profile = self.user.profile
@@ -248,56 +229,6 @@ class Enrollment(models.Model):
             min_hours_between=self.program.min_hours_between,
             long_run_day=profile.long_run_day,
         )
-
-    def lay_out_schedule(self):
-        """Create one planned session per workout of the block, on the training weekdays."""
-        workouts = list(self.program.workouts_in_order())
-        dates = schedule.lay_out(self.start_date, self.weekdays, len(workouts))
-        PlannedSession.objects.bulk_create(
-            PlannedSession(enrollment=self, workout=w, week=w.week.number, sequence=i, date=d)
-            for i, (w, d) in enumerate(zip(workouts, dates, strict=True), start=1)
-        )
-
-    def relay_pending(self, start, after_sequence=0):
-        """Re-date every session still to do (after `after_sequence`) onto training days from `start`."""
-        pending = list(
-            self.planned_sessions.filter(status=PlannedSession.Status.PLANNED, sequence__gt=after_sequence).order_by(
-                "sequence"
-            )
-        )
-        for session, day in zip(pending, schedule.lay_out(start, self.weekdays, len(pending)), strict=True):
-            session.date = day
-        PlannedSession.objects.bulk_update(pending, ["date"])
-        touch_user(self.user_id)
-
-    def pause(self):
-        self.status = self.Status.PAUSED
-        self.save(update_fields=["status"])
-
-    def resume(self, today=None):
-        """Carry on from today: what was left is laid onto the coming training days."""
-        self.status = self.Status.ACTIVE
-        self.save(update_fields=["status"])
-        self.relay_pending(today or timezone.localdate())
-
-    def restart(self, today=None):
-        """Start the block again from today; logged sessions stay in the log, unlinked."""
-        self.planned_sessions.all().delete()
-        self.start_date = today or timezone.localdate()
-        self.status = self.Status.ACTIVE
-        self.save(update_fields=["start_date", "status"])
-        self.lay_out_schedule()
-
-    def refresh_status(self):
-        """Completed once nothing is left to do; active again if a session is reopened."""
-        left = self.planned_sessions.filter(status=PlannedSession.Status.PLANNED).exists()
-        if not left and self.status == self.Status.ACTIVE:
-            self.status = self.Status.COMPLETED
-        elif left and self.status == self.Status.COMPLETED:
-            self.status = self.Status.ACTIVE
-        else:
-            return
-        self.save(update_fields=["status"])
 
 
 class PlannedSessionQuerySet(models.QuerySet):
@@ -352,28 +283,3 @@ class PlannedSession(models.Model):
 
     def __str__(self):
         return f"{self.enrollment.program} · {self.workout.name} on {self.date}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        touch_user(self.enrollment.user_id)
-
-    def skip(self):
-        self.status = self.Status.SKIPPED
-        self.save(update_fields=["status"])
-        self.enrollment.refresh_status()
-
-    def move(self, new_date):
-        """Move this session to a new date; every later session still to do moves with it."""
-        self.date = new_date
-        self.save(update_fields=["date"])
-        self.enrollment.relay_pending(new_date + timezone.timedelta(days=1), after_sequence=self.sequence)
-
-    def mark_done(self):
-        self.status = self.Status.DONE
-        self.save(update_fields=["status"])
-        self.enrollment.refresh_status()
-
-    def reopen(self):
-        self.status = self.Status.PLANNED
-        self.save(update_fields=["status"])
-        self.enrollment.refresh_status()
