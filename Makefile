@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint install install-dev static db bench superuser clean
+.PHONY: run test test-redis lint install install-dev static db bench superuser clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,20 @@ test: install-dev lint static
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-redis
+
+# The tests that depend on the cache backend, again against Redis (what several web processes share).
+# REDIS_URL defaults to the local server; in CI (CI=true) a missing Redis is a failure, elsewhere a skip.
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+test-redis: install-dev
+	@if $(PY) -c "import redis,sys; redis.Redis.from_url('$(REDIS_TEST_URL)').ping()" 2>/dev/null; then \
+	  echo "make test: the cache-dependent tests again, on Redis at $(REDIS_TEST_URL)"; \
+	  REDIS_URL=$(REDIS_TEST_URL) $(VENV)/bin/pytest -m cache -p no:randomly $(PYTEST_ARGS); \
+	elif [ -n "$$CI" ]; then \
+	  echo "make test: FAIL: no Redis at $(REDIS_TEST_URL)" >&2; exit 1; \
+	else \
+	  echo "make test: no Redis at $(REDIS_TEST_URL); the cache-dependent tests ran on the local-memory cache only"; \
+	fi
 
 superuser: db
 	$(PY) manage.py createsuperuser

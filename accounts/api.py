@@ -1,8 +1,9 @@
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
+
+from . import services
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -25,7 +26,7 @@ class ObtainToken(ObtainAuthToken):
                     status=status.HTTP_429_TOO_MANY_REQUESTS,
                 )
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        token = services.issue_token(serializer.validated_data["user"])
         return Response({"token": token.key})
 
 

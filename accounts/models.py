@@ -24,8 +24,8 @@ class Profile(models.Model):
     hard_run_days = models.JSONField(default=list, blank=True, help_text="Weekdays (0=Mon) with hard runs.")
     long_run_day = models.PositiveSmallIntegerField(null=True, blank=True, choices=WEEKDAYS)
     timing = models.CharField(max_length=4, choices=Timing.choices, default=Timing.EASY_DAYS)
-    # Bumped by every write to the runner's log or schedule; cached figures are keyed by it,
-    # so every web process sees a change at once without sharing a cache.
+    # Bumped once by every write to the runner's log, schedule or settings (accounts.services.runner_write):
+    # anything that must know "has this runner's data changed since?" compares it.
     data_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -37,17 +37,3 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"Settings for {self.user}"
-
-    def save(self, *args, **kwargs):
-        # data_version only moves through touch_user()'s increment in the database: saving settings
-        # loaded before a concurrent write must not put an older version back.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "data_version"
-            ]
-        super().save(*args, **kwargs)
-
-
-def touch_user(user_id):
-    """Mark a runner's data as changed, so figures cached for the old version are not used."""
-    Profile.objects.filter(user_id=user_id).update(data_version=models.F("data_version") + 1)

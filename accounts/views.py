@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 
+from . import services
 from .forms import DeleteAccountForm, ProfileForm, SignupForm
 
 
@@ -14,7 +15,7 @@ def signup(request):
         return redirect("logbook:today")
     form = SignupForm(request.POST or None)
     if form.is_valid():
-        user = form.save()
+        user = services.sign_up(form)
         login(request, user, backend="accounts.backends.ModelBackend")
         messages.success(request, "Welcome to Legwork. Set your running week, then pick a program.")
         return redirect("accounts:settings")
@@ -26,7 +27,7 @@ def settings_view(request):
     """Display unit, strength days and the runs that strength days should work around."""
     form = ProfileForm(request.POST or None, instance=request.user.profile)
     if form.is_valid():
-        form.save()
+        services.update_settings(request.user, form.cleaned_data)
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form})
@@ -40,7 +41,7 @@ def delete_account(request):
     if form.is_valid():
         user = request.user
         logout(request)
-        user.delete()
+        services.delete_account(user)
         messages.success(request, "Your account and all its data are gone.")
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})

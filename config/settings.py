@@ -82,8 +82,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'legwork.sqlite3'}"),
 }
-# Every request that writes runs in one transaction: a failure half-way leaves nothing behind.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Transactions live in the write services (<app>/services.py), one per write, each locking the runner it
+# writes for; requests that only read run in autocommit. See docs/decisions.md.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -196,5 +197,5 @@ LOGGING = {
     },
 }
 
-# Cache rendered fragments of pages by content or data version (see config/cache.py).
-LEGWORK_CACHE_PAGES = env.bool("LEGWORK_CACHE_PAGES", default=True)
+# Cache library and program content by the content version in the database (see config/cache.py).
+LEGWORK_CACHE_CONTENT = env.bool("LEGWORK_CACHE_CONTENT", default=True)

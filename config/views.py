@@ -2,20 +2,19 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from programs.models import Program
 
-from .transactions import read_only
 
-
-@read_only
+@require_safe
 def home(request):
     """What Legwork is, with the way into the library and the programs."""
     return render(request, "home.html", {"programs": Program.objects.order_by("name")})
 
 
 @never_cache
-@read_only
+@require_safe
 def healthz(request):
     """Liveness and database check for load balancers: 200 when the database answers, 503 when not."""
     try:

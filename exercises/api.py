@@ -1,14 +1,12 @@
 from rest_framework import viewsets
 
-from config.api import AtomicWritesMixin
-from config.cache import CONTENT_TIMEOUT, api_response, content_version, hashed
-
+from .cache import content_response
 from .filters import ExerciseFilter
 from .models import Equipment, Exercise, Muscle
 from .serializers import EquipmentSerializer, ExerciseDetailSerializer, ExerciseListSerializer, MuscleSerializer
 
 
-class ExerciseViewSet(AtomicWritesMixin, viewsets.ReadOnlyModelViewSet):
+class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
     """The exercise library. Filters: `muscle`, `equipment`, `pattern`, `no_equipment`, `search`."""
 
     queryset = Exercise.objects.with_lists()
@@ -32,11 +30,10 @@ class ExerciseViewSet(AtomicWritesMixin, viewsets.ReadOnlyModelViewSet):
 
 
 def cached_library(request, respond):
-    key = f"api:exercises:{content_version()}:{hashed(request.get_host(), request.get_full_path())}"
-    return api_response(request, key, lambda: respond().data, timeout=CONTENT_TIMEOUT)
+    return content_response(request, "api:exercises", lambda: respond().data)
 
 
-class MuscleViewSet(AtomicWritesMixin, viewsets.ReadOnlyModelViewSet):
+class MuscleViewSet(viewsets.ReadOnlyModelViewSet):
     """Muscles, by slug."""
 
     queryset = Muscle.objects.all()
@@ -45,7 +42,7 @@ class MuscleViewSet(AtomicWritesMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
-class EquipmentViewSet(AtomicWritesMixin, viewsets.ReadOnlyModelViewSet):
+class EquipmentViewSet(viewsets.ReadOnlyModelViewSet):
     """Equipment, by slug."""
 
     queryset = Equipment.objects.all()

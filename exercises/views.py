@@ -4,20 +4,20 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
-from config.cache import CONTENT_TIMEOUT, content_version, fragment, hashed
-from config.transactions import read_only
-
+from .cache import content_html, content_version, hashed
 from .filters import ExerciseFilter
 from .models import Exercise
 
 
-@read_only
+@require_safe
 def exercise_list(request):
     """The library: search and filters combine, and the URL holds them so a view can be bookmarked."""
     query = request.GET.copy()
     query.pop("page", None)
-    key = f"exercises:list:{content_version()}:{hashed(query.urlencode())}"
+    version = content_version()
+    key = f"exercises:list:{hashed(query.urlencode())}"
 
     def filtered():
         filterset = ExerciseFilter(request.GET or None, queryset=Exercise.objects.with_lists())
@@ -28,19 +28,19 @@ def exercise_list(request):
 
     # The results depend on the page as well; the filter form does not.
     page_key = f"{key}:results:{hashed(request.GET.get('page'))}"
-    results = fragment(page_key, "exercises/includes/results.html", filtered, timeout=CONTENT_TIMEOUT)
+    results = content_html(page_key, version, "exercises/includes/results.html", filtered)
     if request.htmx:
         return HttpResponse(results)
-    form = fragment(
+    form = content_html(
         f"{key}:form",
+        version,
         "exercises/includes/filter_form.html",
         lambda: {"filter": ExerciseFilter(request.GET or None, queryset=Exercise.objects.none())},
-        timeout=CONTENT_TIMEOUT,
     )
     return render(request, "exercises/exercise_list.html", {"filter_html": form, "results_html": results})
 
 
-@read_only
+@require_safe
 def exercise_detail(request, slug):
     """Everything about one exercise, its variations and the articles it comes from."""
 
@@ -64,7 +64,7 @@ def exercise_detail(request, slug):
         programs = sorted({p.workout.week.program for p in exercise.prescriptions.all()}, key=lambda p: p.name)
         return {"exercise": exercise, "programs": programs}
 
-    key = f"exercises:detail:{content_version()}:{slug}"
-    article = fragment(key, "exercises/includes/detail.html", context, timeout=CONTENT_TIMEOUT)
-    title = fragment(f"{key}:title", "exercises/includes/title.txt", context, timeout=CONTENT_TIMEOUT)
+    version, key = content_version(), f"exercises:detail:{slug}"
+    article = content_html(key, version, "exercises/includes/detail.html", context)
+    title = content_html(f"{key}:title", version, "exercises/includes/title.txt", context)
     return render(request, "exercises/exercise_detail.html", {"article": article, "title": title})

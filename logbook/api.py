@@ -5,11 +5,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, viewsets
 from rest_framework.response import Response
 
-from config.api import AtomicWritesMixin
-from config.cache import api_response, hashed
 from exercises.models import Exercise
 
-from . import figures
+from . import figures, services
 from .models import LoggedSet, Session
 from .serializers import ProgressSerializer, SessionSerializer
 
@@ -30,7 +28,7 @@ class SessionFilter(django_filters.FilterSet):
         return queryset.with_exercise(value)
 
 
-class SessionViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
+class SessionViewSet(viewsets.ModelViewSet):
     """The runner's logged sessions; a session and all its sets are created or replaced in one request."""
 
     serializer_class = SessionSerializer
@@ -56,15 +54,11 @@ class SessionViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         serializer.save(user=self.request.user)
 
-    def list(self, request, *args, **kwargs):
-        """Cached per runner until their data changes (Profile.data_version)."""
-        profile = request.user.profile
-        where = hashed(request.get_host(), request.get_full_path())
-        key = f"api:sessions:{request.user.pk}:{profile.data_version}:{where}"
-        return api_response(request, key, lambda: super(SessionViewSet, self).list(request, *args, **kwargs).data)
+    def perform_destroy(self, instance):
+        services.delete_session(instance)
 
 
-class ProgressViewSet(AtomicWritesMixin, viewsets.GenericViewSet):
+class ProgressViewSet(viewsets.GenericViewSet):
     """Progress for one exercise: best set, estimated one-rep max range, and history points."""
 
     serializer_class = ProgressSerializer

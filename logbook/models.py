@@ -1,43 +1,22 @@
 """The training log: sessions a runner did and the sets in them."""
 
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from accounts.models import touch_user
 from exercises.models import Exercise
 from programs.models import PlannedSession
 
+from .rules import MAX_DISTANCE_M, MAX_DURATION_S, MAX_LOAD_KG, MAX_NAME, MAX_NOTE, MAX_REPS, RPE_VALUES
 from .units import format_load
 
-MAX_REPS = 1000
-MAX_LOAD_KG = 1000
-MAX_DURATION_S = 2 * 60 * 60
-RPE_CHOICES = [(Decimal(x) / 2, f"{Decimal(x) / 2:g}") for x in range(12, 21)]
-
-
-def validate_log_date(value):
-    """No sessions dated more than a day ahead (time zones) or before 1900."""
-    from django.utils import timezone
-
-    if value > timezone.localdate() + timedelta(days=1):
-        raise ValidationError("A session can't be dated more than a day in the future.")
-    if value.year < 1900:
-        raise ValidationError("Dates before 1900 are not accepted.")
-
-
-def validate_rpe(value):
-    if value is not None and (value < 6 or value > 10 or (value * 2) % 1):
-        raise ValidationError("RPE runs from 6 to 10 in half steps (6, 6.5, … 10).")
-
+RPE_CHOICES = [(value, f"{value:g}") for value in RPE_VALUES]
 
 # Epley and Brzycki are only trusted for sets of this many reps or fewer.
 E1RM_MAX_REPS = 10
@@ -54,9 +33,9 @@ class SessionQuerySet(models.QuerySet):
 
 class Session(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="logged_sessions")
-    date = models.DateField(validators=[validate_log_date])
+    date = models.DateField()
     start_time = models.TimeField(null=True, blank=True, help_text="When the workout started, if known.")
-    name = models.CharField(max_length=200, blank=True, help_text="Workout name.")
+    name = models.CharField(max_length=MAX_NAME, blank=True, help_text="Workout name.")
     planned_session = models.OneToOneField(
         PlannedSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="logged_session"
     )
@@ -99,69 +78,13 @@ class Session(models.Model):
     def __str__(self):
         return f"{self.title} on {self.date}"
 
-    def save(self, *args, **kwargs):
-        moved = False
-        if self.pk and not self._state.adding:
-            moved = Session.objects.filter(pk=self.pk).exclude(date=self.date).exists()
-        super().save(*args, **kwargs)
-        touch_user(self.user_id)
-        if moved:  # "last session" and records follow the order of dates
-            exercise_ids = self.sets.exclude(exercise=None).values_list("exercise_id", flat=True)
-            ExerciseStat.refresh(self.user_id, set(exercise_ids))
-
     def get_absolute_url(self):
         return reverse("logbook:detail", args=[self.pk])
 
     @cached_property
     def ordered_sets(self):
-        """The sets in order with their exercises; a prefetch with this to_attr fills it, replace_sets renews it."""
+        """The sets in order with their exercises; a prefetch with this to_attr fills it, a write renews it."""
         return list(self.sets.select_related("exercise").order_by("order"))
-
-    def replace_sets(self, rows, refresh=True, fresh=False):
-        """Replace every set of this session with `rows` (dicts of LoggedSet fields), in order.
-
-        `fresh` says the session was created in this transaction and has no sets yet, so there is
-        nothing to read or delete first (its save() has already bumped the runner's data version).
-        Returns the ids of every exercise touched (before and after), whose figures were refreshed
-        unless `refresh` is False (an import refreshes once at the end).
-        """
-        before = set()
-        if not fresh:
-            touch_user(self.user_id)
-            before = set(self.sets.filter(exercise__isnull=False).values_list("exercise_id", flat=True))
-            self.sets.all().delete()
-        new_sets = []
-        for order, row in enumerate(rows, start=1):
-            logged = LoggedSet(session=self, order=order, **row)
-            logged.compute_derived()
-            new_sets.append(logged)
-        LoggedSet.objects.bulk_create(new_sets)
-        self.ordered_sets = new_sets
-        touched = before | {s.exercise_id for s in new_sets if s.exercise_id}
-        if refresh:
-            # The common case, a new session after everything else, is an append; edits recompute.
-            slow = touched if before else ExerciseStat.append(self, new_sets)
-            ExerciseStat.refresh(self.user_id, slow)
-        return touched
-
-    def sync_plan(self, previous_planned_id=None):
-        """Mark the linked planned session done; reopen one this session no longer points at."""
-        if previous_planned_id and previous_planned_id != self.planned_session_id:
-            old = PlannedSession.objects.filter(pk=previous_planned_id).select_related("enrollment").first()
-            if old:
-                old.reopen()
-        if self.planned_session_id and self.planned_session.status != PlannedSession.Status.DONE:
-            self.planned_session.mark_done()
-
-    def delete(self, *args, **kwargs):
-        planned = self.planned_session
-        touched = set(self.sets.filter(exercise__isnull=False).values_list("exercise_id", flat=True))
-        result = super().delete(*args, **kwargs)
-        touch_user(self.user_id)
-        ExerciseStat.refresh(self.user_id, touched)
-        if planned is not None:
-            planned.reopen()
-        return result
 
     def new_records(self, unit="kg"):
         """Personal records this session set, compared with every session before it, as sentences."""
@@ -266,26 +189,16 @@ class LoggedSet(models.Model):
     order = models.PositiveSmallIntegerField()
     # Null only for an imported exercise the library does not know; its name is kept in exercise_name.
     exercise = models.ForeignKey(Exercise, null=True, blank=True, on_delete=models.PROTECT, related_name="logged_sets")
-    exercise_name = models.CharField(max_length=200, blank=True)
-    reps = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_REPS)]
-    )
-    duration_s = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_S)]
-    )
+    exercise_name = models.CharField(max_length=MAX_NAME, blank=True)
+    # The limits are logbook.rules' (checked there for every path, with messages); the constraints back them.
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_s = models.PositiveIntegerField(null=True, blank=True)
     distance_m = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    load_kg = models.DecimalField(
-        max_digits=7,
-        decimal_places=3,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(MAX_LOAD_KG)],
-        help_text="Empty means bodyweight.",
-    )
+    load_kg = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True, help_text="Empty: bodyweight.")
     side = models.CharField(max_length=5, choices=Side.choices, default=Side.BOTH)
-    rpe = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True, validators=[validate_rpe])
+    rpe = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.WORKING)
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(max_length=MAX_NOTE, blank=True)
     # Derived on save so progress pages aggregate in the database.
     volume_kg = models.DecimalField(max_digits=10, decimal_places=3, default=0, editable=False)
     e1rm_kg = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, editable=False)
@@ -317,7 +230,10 @@ class LoggedSet(models.Model):
                 name="set_load_0_1000kg",
             ),
             models.CheckConstraint(condition=Q(rpe__isnull=True) | Q(rpe__gte=6, rpe__lte=10), name="set_rpe_6_10"),
-            models.CheckConstraint(condition=Q(distance_m__isnull=True) | Q(distance_m__gte=0), name="set_distance_ok"),
+            models.CheckConstraint(
+                condition=Q(distance_m__isnull=True) | Q(distance_m__gte=0, distance_m__lte=MAX_DISTANCE_M),
+                name="set_distance_ok",
+            ),
         ]
         indexes = [
             models.Index(fields=["exercise", "session"]),
@@ -326,23 +242,6 @@ class LoggedSet(models.Model):
 
     def __str__(self):
         return f"{self.exercise_label}: {self.describe()}"
-
-    # One set saved or deleted on its own (the admin); the app writes whole sessions (Session.replace_sets).
-    def save(self, *args, **kwargs):
-        self.compute_derived()
-        before = LoggedSet.objects.filter(pk=self.pk).values_list("exercise_id", flat=True).first() if self.pk else None
-        super().save(*args, **kwargs)
-        self._changed({before, self.exercise_id})
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self._changed({self.exercise_id})
-        return result
-
-    def _changed(self, exercise_ids):
-        user_id = self.session.user_id
-        touch_user(user_id)
-        ExerciseStat.refresh(user_id, exercise_ids - {None})
 
     @property
     def exercise_label(self):
@@ -415,96 +314,6 @@ class ExerciseStat(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.exercise}"
-
-    @classmethod
-    def refresh(cls, user_id, exercise_ids):
-        """Recompute the figures and record flags of these exercises for one runner (a write-time cost)."""
-        for exercise_id in exercise_ids:
-            sets = LoggedSet.objects.filter(session__user_id=user_id, exercise_id=exercise_id)
-            last = sets.order_by("-session__date", "-session_id").values_list("session_id", "session__date").first()
-            if last is None:
-                cls.objects.filter(user_id=user_id, exercise_id=exercise_id).delete()
-                continue
-            cls.objects.update_or_create(
-                user_id=user_id,
-                exercise_id=exercise_id,
-                defaults={
-                    "sessions_logged": sets.values("session_id").distinct().count(),
-                    "last_session_id": last[0],
-                    "last_date": last[1],
-                    "best_set_id": sets.working().order_by(*BEST_ORDER).values_list("id", flat=True).first(),
-                },
-            )
-            records = list(sets.records().values_list("id", flat=True))
-            sets.filter(is_record=True).exclude(id__in=records).update(is_record=False)
-            sets.filter(id__in=records, is_record=False).update(is_record=True)
-
-    @classmethod
-    def append(cls, session, new_sets):
-        """Update figures for a session logged after every other one holding its exercises.
-
-        Returns the exercises it could not append to (the session is not the latest), to refresh fully.
-        """
-        by_exercise = {}
-        for logged in new_sets:
-            if logged.exercise_id:
-                by_exercise.setdefault(logged.exercise_id, []).append(logged)
-        # No lock needed here: touch_user() has already updated this runner's profile row in this
-        # transaction, so a concurrent write for the same runner waits at that row until we commit.
-        stats = {
-            stat.exercise_id: stat
-            for stat in cls.objects.filter(user_id=session.user_id, exercise_id__in=by_exercise).select_related(
-                "best_set"
-            )
-        }
-        slow, records, rows = set(), [], []
-        for exercise_id, sets in by_exercise.items():
-            stat = stats.get(exercise_id)
-            if stat and (session.date, session.pk) <= (stat.last_date, stat.last_session_id):
-                slow.add(exercise_id)
-                continue
-            best = stat.best_set if stat else None
-            running = best.e1rm_kg if best else None
-            for logged in sets:
-                if logged.kind == LoggedSet.Kind.WARMUP:
-                    continue
-                if logged.e1rm_kg is not None:
-                    if running is not None and logged.e1rm_kg > running:
-                        records.append(logged.pk)
-                    if running is None or logged.e1rm_kg > running:
-                        running = logged.e1rm_kg
-                if best is None or best_key(logged) > best_key(best):
-                    best = logged
-            rows.append(
-                cls(
-                    user_id=session.user_id,
-                    exercise_id=exercise_id,
-                    sessions_logged=(stat.sessions_logged if stat else 0) + 1,
-                    last_session_id=session.pk,
-                    last_date=session.date,
-                    best_set_id=best.pk if best else None,
-                )
-            )
-        if rows:
-            cls.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["user", "exercise"],
-                update_fields=["sessions_logged", "last_session", "last_date", "best_set"],
-            )
-        if records:
-            LoggedSet.objects.filter(pk__in=records).update(is_record=True)
-        return slow
-
-    @classmethod
-    def refresh_user(cls, user_id):
-        exercise_ids = set(
-            LoggedSet.objects.filter(session__user_id=user_id, exercise__isnull=False).values_list(
-                "exercise_id", flat=True
-            )
-        )
-        cls.objects.filter(user_id=user_id).exclude(exercise_id__in=exercise_ids).delete()
-        cls.refresh(user_id, exercise_ids)
 
 
 def epley(load, reps):

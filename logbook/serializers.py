@@ -1,11 +1,12 @@
 from collections.abc import Mapping
 
-from django.db import transaction
+from django.utils import timezone
 from rest_framework import serializers
 
 from exercises.models import Exercise
 from programs.models import PlannedSession
 
+from . import rules, services
 from .models import LoggedSet, Session, e1rm_range
 
 
@@ -31,13 +32,9 @@ class LoggedSetSerializer(serializers.ModelSerializer):
         extra_kwargs = {"kind": {"required": False}}
 
     def validate(self, attrs):
-        if attrs.get("reps") is None and attrs.get("duration_s") is None:
-            raise serializers.ValidationError({"reps": ["Give reps, or duration_s for a timed set."]})
-        exercise = attrs.get("exercise")
-        if exercise is None:  # a PATCH skips missing fields, but a set is always written whole
-            raise serializers.ValidationError({"exercise": ["This field is required."]})
-        if not exercise.unilateral and attrs.get("side", LoggedSet.Side.BOTH) != LoggedSet.Side.BOTH:
-            raise serializers.ValidationError({"side": [f"{exercise.name} works both sides together; use 'both'."]})
+        # A PATCH skips missing fields, but a set is always written whole: the rules see every field.
+        if problems := rules.set_problems(**attrs):
+            raise serializers.ValidationError({name: [message] for name, message in problems.items()})
         return attrs
 
 
@@ -54,7 +51,8 @@ class PlannedSessionField(serializers.PrimaryKeyRelatedField):
 class SessionSerializer(serializers.ModelSerializer):
     planned_session = PlannedSessionField(required=False, allow_null=True)
     # Read from Session.ordered_sets: prefetched for lists, the rows just written after a save.
-    sets = LoggedSetSerializer(many=True, allow_empty=False, source="ordered_sets")
+    # The length is checked before any set is: a body of 10,000 sets costs no more than one of 201.
+    sets = LoggedSetSerializer(many=True, allow_empty=False, max_length=rules.MAX_SETS, source="ordered_sets")
 
     class Meta:
         model = Session
@@ -70,37 +68,20 @@ class SessionSerializer(serializers.ModelSerializer):
             self.context["exercises_by_slug"] = Exercise.objects.in_bulk(slugs, field_name="slug")
         return super().to_internal_value(data)
 
-    def validate_planned_session(self, value):
-        if value is None:
-            return value
-        taken = Session.objects.filter(planned_session=value)
-        if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise serializers.ValidationError("That planned session is already logged.")
+    def validate_date(self, value):
+        if problem := rules.date_problem(value, timezone.localdate()):
+            raise serializers.ValidationError(problem)
         return value
 
-    # Not a savepoint when the request is already in a transaction: nothing here recovers from an
-    # error half-way, so the whole request rolls back, and two round trips are saved.
-    @transaction.atomic(savepoint=False)
     def create(self, validated_data):
         sets = validated_data.pop("ordered_sets")
-        session = Session.objects.create(**validated_data)
-        session.replace_sets(sets, fresh=True)
-        session.sync_plan()
-        return session
+        user = validated_data.pop("user")
+        planned = validated_data.pop("planned_session", None)
+        return services.log_session(user, sets=sets, planned=planned, **validated_data).session
 
-    @transaction.atomic(savepoint=False)
     def update(self, instance, validated_data):
         sets = validated_data.pop("ordered_sets", None)
-        previous = instance.planned_session_id
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.save()
-        if sets is not None:
-            instance.replace_sets(sets)
-        instance.sync_plan(previous)
-        return instance
+        return services.update_session(instance, sets=sets, **validated_data)
 
 
 class HistoryPointSerializer(serializers.Serializer):

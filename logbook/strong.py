@@ -17,16 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.utils import timezone
 
 from exercises.models import Exercise
 
-from .models import MAX_DURATION_S, MAX_LOAD_KG, MAX_REPS, ExerciseStat, LoggedSet, Session
+from . import rules, services
+from .models import LoggedSet
 from .units import exact, to_kg
-
-# A sled push or a carry, never a run: and it must fit LoggedSet.distance_m.
-MAX_DISTANCE_M = 100_000
 
 EXPORT_COLUMNS = [
     "Date",
@@ -65,6 +62,17 @@ REQUIRED = ["date", "workout", "exercise", "set_order", "weight", "reps"]
 KINDS = {"W": LoggedSet.Kind.WARMUP, "D": LoggedSet.Kind.DROP, "F": LoggedSet.Kind.FAILURE}
 KIND_CODES = {v: k for k, v in KINDS.items()}
 NOT_SETS = {"rest timer", "note"}
+# The file's column for each field of a set, to say where a rule was broken.
+COLUMN_OF = {
+    "exercise": "Exercise Name",
+    "exercise_name": "Exercise Name",
+    "reps": "Reps",
+    "duration_s": "Seconds",
+    "distance_m": "Distance",
+    "load_kg": "Weight",
+    "rpe": "RPE",
+    "note": "Notes",
+}
 METRES = {"m": 1, "meters": 1, "km": 1000, "mi": 1609.344, "miles": 1609.344, "ft": 0.3048, "yd": 0.9144}
 # A set's side travels as a "[L]" or "[R]" at the start of its note (Strong has no side column).
 SIDE_RE = re.compile(r"^\[([LR])\](?: |$)")
@@ -211,6 +219,7 @@ def _header_map(header):
 
 @dataclass
 class ParsedWorkout:
+    line: int  # where it starts in the file
     key: str
     date: object
     start_time: object
@@ -301,8 +310,8 @@ def parse(text, default_unit="kg"):
                 continue
         if when is None:
             bad("Date", f"“{raw_date}” is not a date like 2024-05-01 18:30:00.")
-        elif when.year < 1900 or when.date() > today + timedelta(days=1):
-            bad("Date", f"{when.date()} is before 1900 or in the future.")
+        elif problem := rules.date_problem(when.date(), today):
+            bad("Date", f"{when.date()}: {problem}")
         if not exercise_name:
             bad("Exercise Name", "Empty exercise name.")
         kind = LoggedSet.Kind.WORKING
@@ -331,31 +340,19 @@ def parse(text, default_unit="kg"):
             unit = "kg"
         elif header_unit:
             unit = header_unit
-        load_kg = None
-        if weight is not None:
-            if weight < 0:
-                bad("Weight", "A weight can't be negative.")
-            elif weight > 0:
-                load_kg = to_kg(weight, unit)
-                if load_kg > MAX_LOAD_KG:
-                    bad("Weight", f"{weight} {unit} is over {MAX_LOAD_KG} kg.")
+        # Read here; what is allowed is logbook.rules' to say, once the set is built below.
+        load_kg = to_kg(weight, unit) if weight else None
         if reps is not None:
-            if reps < 0 or reps != reps.to_integral() or reps > MAX_REPS:
-                bad("Reps", f"“{reps}” is not a whole number of reps up to {MAX_REPS}.")
+            if reps != reps.to_integral():
+                bad("Reps", f"“{reps}” is not a whole number of reps.")
             reps = int(reps) or None
         if seconds is not None:
-            if seconds < 0 or seconds > MAX_DURATION_S:
-                bad("Seconds", f"{seconds} s is outside 0 to {MAX_DURATION_S} s (two hours).")
             seconds = int(seconds) or None
         if distance is not None:
-            if distance < 0:
-                bad("Distance", "A distance can't be negative.")
             factor = METRES.get(cell(row, "distance_unit").lower() or header_distance, 1)
             distance = (distance * Decimal(str(factor))).quantize(Decimal("0.01")) or None
-            if distance is not None and distance > MAX_DISTANCE_M:
-                bad("Distance", f"{distance} m is over {MAX_DISTANCE_M} m.")
         note = cell(row, "notes").replace("\\n", "\n")
-        if rpe is not None and (rpe < 6 or rpe > 10 or (rpe * 2) % 1):
+        if rpe is not None and rpe not in rules.RPE_VALUES:
             if rpe != 0:
                 report.warnings.append(f"Line {line}: RPE {rpe} is outside 6–10; kept in the set's note.")
                 note = f"{note} (RPE {rpe})".strip()
@@ -380,6 +377,22 @@ def parse(text, default_unit="kg"):
         elif not exercise.unilateral:
             side = LoggedSet.Side.BOTH
 
+        logged = {
+            "exercise": exercise,
+            "exercise_name": "" if exercise else exercise_name[: rules.MAX_NAME],
+            "reps": reps,
+            "duration_s": seconds,
+            "distance_m": distance,
+            "load_kg": load_kg,
+            "side": side,
+            "rpe": rpe,
+            "kind": kind,
+            "note": note[: rules.MAX_NOTE],
+        }
+        if problems := rules.set_problems(**logged):
+            for name, message in problems.items():
+                bad(COLUMN_OF.get(name, name), message)
+            continue
         workout_name = cell(row, "workout")
         key_text = f"{raw_date}|{workout_name}|{cell(row, 'number')}"
         key = hashlib.sha256(key_text.encode()).hexdigest()[:40]
@@ -399,29 +412,17 @@ def parse(text, default_unit="kg"):
                 effort = int(match.group(1)) if 1 <= int(match.group(1)) <= 10 else None
                 notes = notes[: match.start()]
             workouts[key] = ParsedWorkout(
+                line=line,
                 key=key,
                 date=when.date(),
                 start_time=when.time(),
-                name=workout_name[:200],
+                name=workout_name[: rules.MAX_NAME],
                 duration_min=duration,
                 notes=notes,
                 effort=effort,
                 sets=[],
             )
-        workouts[key].sets.append(
-            {
-                "exercise": exercise,
-                "exercise_name": "" if exercise else exercise_name[:200],
-                "reps": reps,
-                "duration_s": seconds,
-                "distance_m": distance,
-                "load_kg": load_kg,
-                "side": side,
-                "rpe": rpe,
-                "kind": kind,
-                "note": note[:500],
-            }
-        )
+        workouts[key].sets.append(logged)
     return list(workouts.values()), report
 
 
@@ -445,31 +446,32 @@ def import_csv(user, text, default_unit="kg"):
     if not workouts:
         report.errors.append((1, "file", "No sets were found in the file."))
         return report
-    with transaction.atomic():
-        existing = set(
-            Session.objects.filter(user=user, import_key__in=[w.key for w in workouts]).values_list(
-                "import_key", flat=True
+    for workout in workouts:
+        if problem := rules.sets_problem(len(workout.sets)):
+            report.errors.append(
+                (workout.line, "workout", f"{workout.name or 'A workout'} on {workout.date}: {problem}")
             )
-        )
-        touched = set()
-        for workout in workouts:
-            if workout.key in existing:
-                report.sessions_already_there += 1
-                continue
-            session = Session.objects.create(
-                user=user,
-                date=workout.date,
-                start_time=workout.start_time,
-                name=workout.name,
-                notes=workout.notes,
-                effort=workout.effort,
-                duration_min=workout.duration_min,
-                import_key=workout.key,
-            )
-            touched |= session.replace_sets(workout.sets, refresh=False, fresh=True)
-            report.sessions_created += 1
-            report.sets_created += len(workout.sets)
-        ExerciseStat.refresh(user.pk, touched)
+    if report.errors:
+        return report
+    result = services.import_sessions(
+        user,
+        [
+            {
+                "date": w.date,
+                "start_time": w.start_time,
+                "name": w.name,
+                "notes": w.notes,
+                "effort": w.effort,
+                "duration_min": w.duration_min,
+                "import_key": w.key,
+                "sets": w.sets,
+            }
+            for w in workouts
+        ],
+    )
+    report.sessions_created = result.sessions_created
+    report.sessions_already_there = result.sessions_already_there
+    report.sets_created = result.sets_created
     return report
 
 

@@ -3,21 +3,20 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Prefetch, Sum
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
-from config.cache import runner_page
-from config.transactions import read_only
 from exercises.models import Exercise
 from programs.models import Enrollment, PlannedSession, Prescription
 
-from . import figures, strong
+from . import figures, services, strong
 from .forms import (
     HistoryFilterForm,
     ImportForm,
@@ -56,25 +55,8 @@ def plan_initial(planned, unit, last):
     return rows, hints
 
 
-def save_session(request, form, formset, planned=None):
-    """Write a session and its sets in one transaction; returns the session and any new records."""
-    with transaction.atomic():
-        session = form.save(commit=False)
-        previous_planned = session.planned_session_id if session.pk else None
-        fresh = session.pk is None
-        if fresh:
-            session.user = request.user
-            session.planned_session = planned
-            if form.cleaned_data.get("client_token"):
-                session.client_token = form.cleaned_data["client_token"]
-        session.save()
-        session.replace_sets(formset.rows(), fresh=fresh)
-        session.sync_plan(previous_planned)
-    return session, session.new_records(unit_of(request))
-
-
 @login_required
-@runner_page
+@require_safe
 def today(request):
     """What is due today in every program the runner follows, with last time's numbers for each exercise."""
     today = timezone.localdate()
@@ -96,7 +78,7 @@ def today(request):
 
 
 @login_required
-@runner_page
+@require_safe
 def session_list(request):
     """The runner's sessions, newest first, filterable by program and exercise."""
     form = HistoryFilterForm(request.GET or None)
@@ -133,7 +115,7 @@ def session_list(request):
 
 
 @login_required
-@read_only
+@require_safe
 def session_detail(request, pk):
     """One logged session with every set."""
     session = get_object_or_404(
@@ -158,7 +140,7 @@ def session_create(request, planned_pk=None):
             enrollment__user=request.user,
         )
         existing = Session.objects.filter(planned_session=planned).first()
-        if existing:
+        if existing and not request.POST:
             messages.info(request, "You already logged this session; here it is to edit.")
             return redirect("logbook:update", pk=existing.pk)
     form = SessionForm(request.POST or None, initial={"date": timezone.localdate()})
@@ -176,27 +158,27 @@ def session_create(request, planned_pk=None):
             initial=None if request.POST else rows or None,
             form_kwargs={"unit": unit, "exercises": library},
         )
-    if request.POST and "add_set" not in request.POST:
-        token = parse_token(request.POST.get("client_token"))
-        duplicate = Session.objects.filter(user=request.user, client_token=token).first() if token else None
-        if duplicate is None and form.is_valid() and formset.is_valid():
-            try:
-                session, records = save_session(request, form, formset, planned)
-            except IntegrityError:
-                # A second submit (or a second tab logging the same planned session) raced the first:
-                # show the one that was saved.
-                saved = Session.objects.filter(user=request.user, client_token=token)
-                if planned is not None:
-                    saved = saved | Session.objects.filter(planned_session=planned)
-                duplicate = saved.first()
-                if duplicate is None:
-                    raise
-            else:
-                announce(request, session, records)
-                return redirect(session)
-        if duplicate is not None:
-            messages.info(request, "That session was already saved.")
-            return redirect(duplicate)
+    if request.POST and "add_set" not in request.POST and form.is_valid() and formset.is_valid():
+        try:
+            logged = services.log_session(
+                request.user,
+                sets=formset.rows(),
+                planned=planned,
+                client_token=parse_token(request.POST.get("client_token")),
+                **form.details(),
+            )
+        except ValidationError as exc:
+            saved = Session.objects.filter(planned_session=planned).first() if planned else None
+            if saved is not None:  # a second tab logged this planned session first: show that one
+                messages.info(request, "That session was already saved.")
+                return redirect(saved)
+            show_refusal(form, exc)
+        else:
+            if not logged.created:
+                messages.info(request, "That session was already saved.")
+                return redirect(logged.session)
+            announce(request, logged.session, unit)
+            return redirect(logged.session)
     return render(
         request,
         "logbook/session_form.html",
@@ -218,10 +200,18 @@ def add_row(request, unit, library):
     return SetFormSet(data, form_kwargs={"unit": unit, "exercises": library})
 
 
-def announce(request, session, records):
+def announce(request, session, unit):
     messages.success(request, f"Saved: {session.title}, {session.date:%a %-d %b}.")
-    for record in records:
+    for record in session.new_records(unit):
         messages.success(request, f"New personal record! {record}")
+
+
+def show_refusal(form, exc):
+    """A service's refusal on the form: a field's message beside it, the rest above the form."""
+    for name, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+        if name == "planned_session" or name == "client_token" or name not in form.fields:
+            name = None
+        form.add_error(name, errors)
 
 
 @login_required
@@ -237,9 +227,13 @@ def session_update(request, pk):
         initial = [set_initial(s, unit) for s in session.sets.order_by("order")]
         formset = SetFormSet(request.POST or None, initial=initial, form_kwargs={"unit": unit, "exercises": library})
     if request.POST and "add_set" not in request.POST and form.is_valid() and formset.is_valid():
-        session, records = save_session(request, form, formset)
-        announce(request, session, records)
-        return redirect(session)
+        try:
+            services.update_session(session, sets=formset.rows(), **form.details())
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            announce(request, session, unit)
+            return redirect(session)
     return render(
         request, "logbook/session_form.html", {"form": form, "formset": formset, "session": session, "unit": unit}
     )
@@ -250,7 +244,7 @@ def session_delete(request, pk):
     """Delete a session after asking; its planned session is due again."""
     session = get_object_or_404(Session, pk=pk, user=request.user)
     if request.method == "POST":
-        session.delete()
+        services.delete_session(session)
         messages.info(request, "Session deleted.")
         return redirect("logbook:list")
     return render(request, "logbook/session_confirm_delete.html", {"session": session})
@@ -271,7 +265,7 @@ def user_sessions_for_export(user):
 
 
 @login_required
-@read_only
+@require_safe
 def export_csv(request):
     """The whole log as CSV in the Strong app's column layout, loads in the runner's unit."""
     writer = csv.writer(Echo())
@@ -339,7 +333,7 @@ def export_document(user):
 
 
 @login_required
-@read_only
+@require_safe
 def export_json(request):
     """The whole log, settings and enrolments as one JSON document."""
     body = json.dumps(export_document(request.user), cls=DjangoJSONEncoder, indent=1)
@@ -371,7 +365,7 @@ def import_strong(request):
 
 
 @login_required
-@runner_page
+@require_safe
 def progress(request):
     """Best sets, e1RM, records and next-session suggestions per exercise; weekly volume, contacts, adherence."""
     unit = unit_of(request)
@@ -389,7 +383,7 @@ def progress(request):
 
 
 @login_required
-@runner_page
+@require_safe
 def progress_exercise(request, slug):
     """One exercise over time: load and volume chart with a table, best set, records, next step."""
     unit = unit_of(request)

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from exercises.admin import ContentAdmin
+
+from . import services
 from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
 
 
@@ -10,7 +13,7 @@ class PrescriptionInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ContentAdmin):
     list_display = ["name", "slug", "level", "weeks", "sessions_per_week", "is_plyometric"]
     list_filter = ["level", "is_plyometric"]
     search_fields = ["name", "slug"]
@@ -18,44 +21,71 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgramWeek)
-class ProgramWeekAdmin(admin.ModelAdmin):
+class ProgramWeekAdmin(ContentAdmin):
     list_display = ["program", "number", "focus"]
     list_filter = ["program"]
 
 
 @admin.register(Workout)
-class WorkoutAdmin(admin.ModelAdmin):
+class WorkoutAdmin(ContentAdmin):
     list_display = ["__str__", "week", "order", "name"]
     list_filter = ["week__program"]
     inlines = [PrescriptionInline]
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(admin.ModelAdmin):
+class PrescriptionAdmin(ContentAdmin):
     list_display = ["workout", "order", "exercise", "sets", "reps_min", "reps_max", "duration_s", "per_side", "rest_s"]
     list_filter = ["workout__week__program"]
     autocomplete_fields = ["exercise"]
 
 
-class PlannedSessionInline(admin.TabularInline):
+class ViewOnly:
+    """A runner's schedule is theirs: the admin shows it; leaving a program goes through programs.services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PlannedSessionInline(ViewOnly, admin.TabularInline):
     model = PlannedSession
     extra = 0
     fields = ["sequence", "week", "workout", "date", "status"]
-    raw_id_fields = ["workout"]
+    readonly_fields = fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["user", "program", "start_date", "status", "created_at"]
     list_filter = ["status", "program"]
     search_fields = ["user__username"]
-    raw_id_fields = ["user"]
     inlines = [PlannedSessionInline]
+
+    def get_deleted_objects(self, objs, request):
+        # An enrolment's schedule goes with it: no separate permission to delete it is asked for.
+        deleted, counts, _, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_model(self, request, obj):
+        services.leave(obj)
+
+    def delete_queryset(self, request, queryset):
+        for enrollment in queryset:
+            services.leave(enrollment)
 
 
 @admin.register(PlannedSession)
-class PlannedSessionAdmin(admin.ModelAdmin):
+class PlannedSessionAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["enrollment", "sequence", "week", "date", "status"]
+    list_select_related = ["enrollment__program", "enrollment__user", "workout"]
     list_filter = ["status"]
     search_fields = ["enrollment__user__username"]
-    raw_id_fields = ["enrollment", "workout"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

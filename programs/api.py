@@ -1,13 +1,12 @@
 from django.db.models import Prefetch
 from rest_framework import mixins, permissions, viewsets
 
-from config.api import AtomicWritesMixin
-
+from . import services
 from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
 from .serializers import EnrollmentSerializer, ProgramDetailSerializer, ProgramListSerializer
 
 
-class ProgramViewSet(AtomicWritesMixin, viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
     """Program templates: weeks → sessions → prescriptions."""
 
     lookup_field = "slug"
@@ -34,7 +33,6 @@ class ProgramViewSet(AtomicWritesMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class EnrollmentViewSet(
-    AtomicWritesMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -66,3 +64,6 @@ class EnrollmentViewSet(
 
     def perform_create(self, serializer):
         serializer.save(user=self.request.user)
+
+    def perform_destroy(self, instance):
+        services.leave(instance)

@@ -1,7 +1,7 @@
-from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from . import services
 from .forms import check_start_date, check_weekdays
 from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
 
@@ -141,22 +141,17 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return Enrollment.start(
+        return services.enrol(
             validated_data["user"],
             validated_data["program"],
             validated_data.get("start_date") or timezone.localdate(),
             validated_data["weekdays"],
         )
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        if "weekdays" in validated_data and validated_data["weekdays"] != instance.weekdays:
-            instance.weekdays = validated_data["weekdays"]
-            instance.save(update_fields=["weekdays"])
-            instance.relay_pending(timezone.localdate())
-        status = validated_data.get("status")
-        if status == Enrollment.Status.PAUSED and instance.status == Enrollment.Status.ACTIVE:
-            instance.pause()
-        elif status == Enrollment.Status.ACTIVE and instance.status == Enrollment.Status.PAUSED:
-            instance.resume()
-        return instance
+        return services.change(
+            instance,
+            today=timezone.localdate(),
+            weekdays=validated_data.get("weekdays"),
+            status=validated_data.get("status"),
+        )

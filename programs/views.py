@@ -2,27 +2,27 @@ from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from config.cache import CONTENT_TIMEOUT, content_version, fragment
-from config.transactions import read_only
+from exercises.cache import content_html, content_version
 
-from . import schedule
+from . import schedule, services
 from .forms import EnrollForm, MoveForm
 from .models import Enrollment, PlannedSession, Program, ProgramWeek, Workout
 
 
-@read_only
+@require_safe
 def program_list(request):
     """All program templates."""
     programs = Program.objects.prefetch_related("equipment")
     return render(request, "programs/program_list.html", {"programs": programs})
 
 
-@read_only
+@require_safe
 def program_detail(request, slug):
     """The plan week by week, with each session's time and (for plyometrics) ground contacts."""
     program = get_object_or_404(Program, slug=slug)
@@ -35,9 +35,9 @@ def program_detail(request, slug):
         prefetch_related_objects([program], "equipment", "sources", Prefetch("program_weeks", queryset=weeks))
         return {"program": program}
 
-    key = f"programs:detail:{content_version()}:{program.pk}"
-    head = fragment(f"{key}:head", "programs/includes/program_head.html", plan, timeout=CONTENT_TIMEOUT)
-    body = fragment(f"{key}:plan", "programs/includes/program_plan.html", plan, timeout=CONTENT_TIMEOUT)
+    version, key = content_version(), f"programs:detail:{program.pk}"
+    head = content_html(f"{key}:head", version, "programs/includes/program_head.html", plan)
+    body = content_html(f"{key}:plan", version, "programs/includes/program_plan.html", plan)
     enrollment = None
     if request.user.is_authenticated:
         enrollment = Enrollment.objects.for_user(request.user).current().filter(program=program).first()
@@ -85,11 +85,15 @@ def enroll(request, slug):
             long_run_day=request.user.profile.long_run_day,
         )
         if not warnings or form.cleaned_data["confirm"]:
-            enrollment = Enrollment.start(
-                request.user, program, form.cleaned_data["start_date"], form.cleaned_data["weekdays"]
-            )
-            messages.success(request, f"You are following {program.name}. Your first session is below.")
-            return redirect(enrollment)
+            try:
+                enrollment = services.enrol(
+                    request.user, program, form.cleaned_data["start_date"], form.cleaned_data["weekdays"]
+                )
+            except ValidationError as exc:  # another tab enrolled meanwhile
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, f"You are following {program.name}. Your first session is below.")
+                return redirect(enrollment)
         # Shown once more with the warnings; sending it again means "enrol anyway".
         data = request.POST.copy()
         data["confirm"] = "True"
@@ -99,7 +103,7 @@ def enroll(request, slug):
 
 
 @login_required
-@read_only
+@require_safe
 def enrollment_list(request):
     """The runner's enrolments with progress, and what can be done with each."""
     enrollments = Enrollment.objects.for_user(request.user).with_progress().select_related("program")
@@ -107,7 +111,7 @@ def enrollment_list(request):
 
 
 @login_required
-@read_only
+@require_safe
 def enrollment_detail(request, pk):
     """One enrolment's whole dated schedule, with skip and move for what was missed."""
     enrollment = get_object_or_404(
@@ -125,28 +129,24 @@ def enrollment_detail(request, pk):
 @require_POST
 def enrollment_action(request, pk, action):
     """Pause, resume, restart or leave an enrolment."""
-    enrollment = get_object_or_404(Enrollment, pk=pk, user=request.user)
-    if action == "pause" and enrollment.status == Enrollment.Status.ACTIVE:
-        enrollment.pause()
-        messages.info(request, f"{enrollment.program.name} is paused. Resume it whenever you are ready.")
-    elif action == "resume" and enrollment.status == Enrollment.Status.PAUSED:
-        enrollment.resume()
-        messages.success(request, "Resumed: the sessions left are on your coming training days.")
-    elif action == "restart":
-        current = Enrollment.objects.for_user(request.user).current().filter(program=enrollment.program_id)
-        if current.exclude(pk=enrollment.pk).exists():
-            # A second current enrolment in one program would break a unique constraint (a 500): refuse it.
-            messages.error(request, "You are already following this program again; carry on with that one.")
+    enrollment = get_object_or_404(Enrollment.objects.select_related("program"), pk=pk, user=request.user)
+    name, today = enrollment.program.name, timezone.localdate()
+    try:
+        if action == "pause":
+            services.pause(enrollment)
+            messages.info(request, f"{name} is paused. Resume it whenever you are ready.")
+        elif action == "resume":
+            services.resume(enrollment, today)
+            messages.success(request, "Resumed: the sessions left are on your coming training days.")
+        elif action == "restart":
+            services.restart(enrollment, today)
+            messages.success(request, f"{name} starts again today. Your logged sessions are kept.")
         else:
-            enrollment.restart()
-            messages.success(request, f"{enrollment.program.name} starts again today. Your logged sessions are kept.")
-    elif action == "leave":
-        name = enrollment.program.name
-        enrollment.delete()
-        messages.info(request, f"You have left {name}. Sessions you logged stay in your log.")
-        return redirect("programs:enrollments")
-    else:
-        messages.error(request, "That can't be done to this program right now.")
+            services.leave(enrollment)
+            messages.info(request, f"You have left {name}. Sessions you logged stay in your log.")
+            return redirect("programs:enrollments")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect(enrollment)
 
 
@@ -154,11 +154,14 @@ def enrollment_action(request, pk, action):
 @require_POST
 def planned_skip(request, pk):
     """Skip a session; the block carries on with the next one."""
-    planned = get_object_or_404(PlannedSession, pk=pk, enrollment__user=request.user)
-    if planned.status != PlannedSession.Status.PLANNED:
-        messages.error(request, "Only a session still to do can be skipped.")
+    planned = get_object_or_404(
+        PlannedSession.objects.select_related("enrollment", "workout"), pk=pk, enrollment__user=request.user
+    )
+    try:
+        services.skip(planned)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        planned.skip()
         messages.info(request, f"Skipped {planned.workout.name} of week {planned.week}.")
     return redirect(planned.enrollment)
 
@@ -174,7 +177,11 @@ def planned_move(request, pk):
         messages.error(request, "Only a session still to do can be moved.")
         return redirect(planned.enrollment)
     if form.is_valid():
-        planned.move(form.cleaned_data["date"])
-        messages.success(request, f"Moved to {form.cleaned_data['date']:%A %-d %B}; later sessions follow on.")
+        try:
+            services.move(planned, form.cleaned_data["date"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Moved to {form.cleaned_data['date']:%A %-d %B}; later sessions follow on.")
         return redirect(planned.enrollment)
     return render(request, "programs/planned_move.html", {"planned": planned, "form": form})

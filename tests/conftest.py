@@ -1,14 +1,13 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from exercises import content as exercise_content
 from exercises.models import Exercise
-from programs import content as program_content
 
 from .factories import UserFactory
 
@@ -33,10 +32,11 @@ def today(monkeypatch):
 
 
 def content_models():
-    from exercises.models import Equipment, Muscle, Source
+    from exercises.models import ContentVersion, Equipment, Muscle, Source
     from programs.models import Prescription, Program, ProgramWeek, Workout
 
     return [
+        ContentVersion,
         Muscle,
         Equipment,
         Source,
@@ -69,8 +69,7 @@ def content(db):
         return
     models = content_models()
     if not _content_rows:
-        exercise_content.load()
-        program_content.load()
+        call_command("load_content", verbosity=0)
         _content_rows.update({model: list(model.objects.all()) for model in models})
         return
     for model in models:
@@ -117,13 +116,13 @@ def api_other(other_user):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    """Every test starts with an empty cache, and measures pages uncached (the worst case).
+    """Every test starts with an empty cache, and measures content pages uncached (the worst case).
 
-    tests/test_caching.py switches page caching back on to test it.
+    tests/test_caching.py switches content caching back on to test it.
     """
     from django.core.cache import cache
 
-    settings.LEGWORK_CACHE_PAGES = False
+    settings.LEGWORK_CACHE_CONTENT = False
     cache.clear()
     yield
     cache.clear()

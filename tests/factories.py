@@ -84,12 +84,3 @@ class LoggedSetFactory(factory.django.DjangoModelFactory):
     exercise = factory.SubFactory(ExerciseFactory)
     reps = 8
     load_kg = 60
-
-
-def log_session(user, day, *sets, **fields):
-    """A logged session through the same path the app uses: sets given with exercise slugs."""
-    session = SessionFactory(user=user, date=day, **fields)
-    slugs = {s["exercise"] for s in sets}
-    exercises = {e.slug: e for e in Exercise.objects.filter(slug__in=slugs)}
-    session.replace_sets([{**s, "exercise": exercises[s["exercise"]]} for s in sets])
-    return session

@@ -9,6 +9,7 @@ from django.core import mail
 from rest_framework.test import APIClient
 
 from accounts.models import Profile
+from programs import services as program_services
 
 from .factories import PASSWORD, UserFactory
 
@@ -220,14 +221,15 @@ def test_settings_page_saves_unit_weekdays_and_long_run(client_logged_in, user):
 
 
 def test_saving_settings_never_winds_the_data_version_back(user):
-    from accounts.models import touch_user
+    from accounts import services
 
     stale = Profile.objects.get(user=user)  # settings loaded before a write elsewhere ...
-    touch_user(user.pk)  # ... that bumps the version pages are cached by
+    with services.runner_write(user.pk):  # ... that bumps the runner's data version
+        pass
     stale.unit = "lb"
-    stale.save()
+    services.update_settings(stale.user, {"unit": "lb"})
     fresh = Profile.objects.get(user=user)
-    assert (fresh.unit, fresh.data_version) == ("lb", stale.data_version + 1)
+    assert (fresh.unit, fresh.data_version) == ("lb", stale.data_version + 2)
 
 
 def test_settings_long_run_can_be_cleared(client_logged_in, user):
@@ -275,17 +277,17 @@ def test_settings_drive_the_suggested_days(client_logged_in, user, content, toda
 
 
 def test_settings_unit_shows_loads_in_pounds(client_logged_in, user, content, today):
-    from .factories import LoggedSetFactory, SessionFactory
+    from .helpers import log_session
 
     client_logged_in.post("/accounts/settings/", {"unit": "lb", "timing": "easy"})
     from datetime import timedelta
 
-    from programs.models import Enrollment, Program
+    from programs.models import Program
 
     program = Program.objects.get(slug="posterior-chain")
     deadlift = program.workouts_in_order().first().prescriptions.first().exercise
-    LoggedSetFactory(session=SessionFactory(user=user, date=today - timedelta(days=2)), exercise=deadlift, load_kg=100)
-    Enrollment.start(user, program, today, [today.weekday()])
+    log_session(user, today - timedelta(days=2), {"exercise": deadlift.slug, "reps": 8, "load_kg": 100})
+    program_services.enrol(user, program, today, [today.weekday()])
     assert "220.5 lb" in text(client_logged_in.get("/today/"))
 
 

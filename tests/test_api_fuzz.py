@@ -28,9 +28,11 @@ from schemathesis.specs.openapi.checks import (
 from config.wsgi import application
 from exercises.models import Exercise
 from logbook.models import Session
-from programs.models import Enrollment, Program
+from programs import services as program_services
+from programs.models import Program
 
 from .factories import LoggedSetFactory, SessionFactory, UserFactory
+from .helpers import log_session
 
 # The schema documents each operation's success status only (drf-spectacular's default), so
 # schemathesis' status_code_conformance would flag every 400/404; this check allows those, nothing else.
@@ -66,11 +68,17 @@ CHECKS = [
 def runner(content, today):
     """A runner with an enrolment, a logged planned session and an ad hoc one."""
     user = UserFactory(username="fuzzer")
-    enrollment = Enrollment.start(user, Program.objects.get(slug="posterior-chain"), today - timedelta(days=7), [0, 3])
+    enrollment = program_services.enrol(
+        user, Program.objects.get(slug="posterior-chain"), today - timedelta(days=7), [0, 3]
+    )
     planned = enrollment.planned_sessions.order_by("sequence").first()
-    logged = SessionFactory(user=user, date=planned.date, planned_session=planned, name="Posterior chain A")
-    LoggedSetFactory(session=logged, order=1, exercise=Exercise.objects.get(slug="hip-thrust"), reps=15, load_kg=60)
-    logged.sync_plan()
+    log_session(
+        user,
+        planned.date,
+        {"exercise": "hip-thrust", "reps": 15, "load_kg": 60},
+        planned=planned,
+        name="Posterior chain A",
+    )
     adhoc = SessionFactory(user=user, date=today, name="Extra")
     LoggedSetFactory(session=adhoc, order=1, exercise=Exercise.objects.get(slug="step-up"), reps=10, side="left")
     assert Session.objects.filter(user=user).count() == 2

@@ -11,7 +11,8 @@ from django.db.models import Count
 from exercises import content as exercise_content
 from exercises.models import Equipment, Exercise, Muscle, Source
 from programs import content as program_content
-from programs.models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
+from programs import services as program_services
+from programs.models import PlannedSession, Prescription, Program, ProgramWeek, Workout
 
 from .factories import UserFactory
 
@@ -371,7 +372,7 @@ def test_program_load_updates_by_slug_and_position(content):
 
 def test_reloading_programs_keeps_runners_schedules(content):
     user = UserFactory()
-    enrollment = Enrollment.start(
+    enrollment = program_services.enrol(
         user, Program.objects.get(slug="posterior-chain"), start_date=datetime.date(2026, 3, 2), weekdays=[0, 3]
     )
     planned = list(enrollment.planned_sessions.values_list("pk", "workout_id"))

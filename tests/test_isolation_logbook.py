@@ -9,10 +9,11 @@ from rest_framework.test import APIClient
 
 from exercises.models import Exercise
 from logbook.models import LoggedSet, Session
+from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
 
 from .factories import PASSWORD, UserFactory
-from .factories import log_session as log
+from .helpers import log_session as log
 
 D = datetime.date
 SECRET = "OWNER-SECRET-NOTE"
@@ -30,7 +31,7 @@ def snapshot(session):
 
 @pytest.fixture(params=[False, True], ids=["uncached", "cached"])
 def caching(request, settings):
-    settings.LEGWORK_CACHE_PAGES = request.param
+    settings.LEGWORK_CACHE_CONTENT = request.param
     return request.param
 
 
@@ -38,7 +39,7 @@ def caching(request, settings):
 def owner(content, today):
     """The runner whose log is being protected: a planned session done, and an ad-hoc one."""
     runner = UserFactory(username="owner")
-    enrollment = Enrollment.start(runner, Program.objects.get(slug="plyometric"), D(2026, 3, 2), [0, 2])
+    enrollment = program_services.enrol(runner, Program.objects.get(slug="plyometric"), D(2026, 3, 2), [0, 2])
     planned = enrollment.planned_sessions.get(sequence=1)
     done = log(
         runner,
@@ -47,9 +48,8 @@ def owner(content, today):
         {"exercise": "tuck-jump", "reps": 5},
         name="Owner plyo",
         notes=SECRET,
-        planned_session=planned,
+        planned=planned,
     )
-    done.sync_plan()
     adhoc = log(
         runner,
         D(2026, 3, 3),
@@ -296,7 +296,7 @@ def test_anonymous_api_calls_are_refused(api_client, owner):
 def test_deleting_an_account_removes_its_log_and_leaves_the_other_runner_s(owner, intruder, intruder_client):
     owner_before = [snapshot(owner["done"]), snapshot(owner["adhoc"])]
     owner_sets = LoggedSet.objects.filter(session__user=owner["user"]).count()
-    Enrollment.start(intruder, Program.objects.get(slug="posterior-chain"), D(2026, 3, 4), [2, 5])
+    program_services.enrol(intruder, Program.objects.get(slug="posterior-chain"), D(2026, 3, 4), [2, 5])
     page = intruder_client.get("/accounts/delete/")
     assert page.status_code == 200
     wrong = intruder_client.post("/accounts/delete/", {"password": "not it"})
@@ -328,7 +328,7 @@ def test_figures_worked_out_from_history_are_the_runner_s_own(caching, owner, ow
     """ "Last time", pre-filled loads, weekly totals, contacts, adherence and records never draw on another log."""
     # A heavier owner session makes a record; the intruder follows the same programs as the owner.
     log(owner["user"], D(2026, 3, 4), {"exercise": "kettlebell-deadlift", "reps": 5, "load_kg": Decimal("140.5")})
-    Enrollment.start(intruder, Program.objects.get(slug="plyometric"), D(2026, 3, 2), [0, 2])
+    program_services.enrol(intruder, Program.objects.get(slug="plyometric"), D(2026, 3, 2), [0, 2])
     warm_cache(owner_client, owner)
     mine, theirs = intruder_sees(owner_client, "/progress/"), intruder_sees(intruder_client, "/progress/")
     assert LoggedSet.objects.filter(session__user=owner["user"], is_record=True).exists()

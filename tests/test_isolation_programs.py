@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from rest_framework.test import APIClient
 
+from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -15,11 +16,11 @@ TODAY = date(2026, 3, 4)
 @pytest.fixture
 def victim_enrollment(user, content, today):
     """The first user's enrolment, with a session done, one skipped and the rest to do."""
-    enrollment = Enrollment.start(
+    enrollment = program_services.enrol(
         user, Program.objects.get(slug="posterior-chain"), TODAY - timedelta(days=7), [WED, SAT]
     )
-    enrollment.planned_sessions.get(sequence=2).skip()
-    enrollment.planned_sessions.get(sequence=3).mark_done()
+    program_services.skip(enrollment.planned_sessions.get(sequence=2))
+    program_services.mark_done(enrollment.planned_sessions.get(sequence=3))
     return enrollment
 
 
@@ -51,7 +52,7 @@ def test_another_runners_schedule_is_404(intruder, victim_enrollment):
 @pytest.mark.parametrize("action", ["pause", "resume", "restart", "leave"])
 def test_another_runners_enrollment_actions_are_404(intruder, victim_enrollment, action):
     if action == "resume":
-        victim_enrollment.pause()
+        program_services.pause(victim_enrollment)
     before = snapshot(victim_enrollment)
     response = intruder.post(f"/enrollments/{victim_enrollment.pk}/{action}/")
     assert response.status_code == 404

@@ -9,10 +9,11 @@ import pytest
 
 from exercises.models import Exercise
 from logbook.models import LoggedSet, Session
-from programs.models import Enrollment, PlannedSession, Program
+from programs import services as program_services
+from programs.models import PlannedSession, Program
 
 from .factories import UserFactory
-from .factories import log_session as log
+from .helpers import log_session as log
 
 D = datetime.date
 SESSIONS = "/api/v1/sessions/"
@@ -71,7 +72,7 @@ def with_set(index=0, **changes):
 
 @pytest.fixture
 def planned(content, user, today):
-    enrollment = Enrollment.start(user, Program.objects.get(slug="posterior-chain"), today, [2, 5])
+    enrollment = program_services.enrol(user, Program.objects.get(slug="posterior-chain"), today, [2, 5])
     return enrollment.planned_sessions.get(sequence=1)
 
 
@@ -126,7 +127,7 @@ def test_a_planned_session_logged_already_is_a_400(api_user, planned):
 
 def test_someone_else_s_planned_session_is_a_400_not_a_link(api_user, content, today):
     other = UserFactory(username="someone")
-    theirs = Enrollment.start(other, Program.objects.get(slug="posterior-chain"), today, [2, 5])
+    theirs = program_services.enrol(other, Program.objects.get(slug="posterior-chain"), today, [2, 5])
     planned = theirs.planned_sessions.get(sequence=1)
     response = api_user.post(SESSIONS, body(planned_session=planned.pk), format="json")
     assert response.status_code == 400
@@ -478,7 +479,7 @@ def test_patch_with_a_set_missing_its_exercise_is_a_400(api_user, existing):
     before = snapshot(existing)
     response = api_user.patch(f"{SESSIONS}{existing.pk}/", {"sets": [{"reps": 5}]}, format="json")
     assert response.status_code == 400
-    assert response.json()["sets"]["0"]["exercise"] == ["This field is required."]  # DRF keys a PATCH's list errors
+    assert response.json()["sets"]["0"]["exercise"] == ["Choose an exercise."]  # DRF keys a PATCH's list errors
     assert snapshot(existing) == before
 
 

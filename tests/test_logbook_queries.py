@@ -9,8 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exercises.models import Exercise
-from logbook.models import ExerciseStat, LoggedSet, Session
-from programs.models import Enrollment, Program
+from logbook.models import LoggedSet, Session
+from logbook.services import rebuild_figures
+from programs import services as program_services
+from programs.models import Program
 
 URLS = [
     ("page", "/log/"),
@@ -72,12 +74,12 @@ def grow(user, upto, today, planned=()):
                 kind=kind,
                 rpe=Decimal("8") if order == 2 else None,
             )
-            logged.compute_derived()  # as Session.replace_sets does; bulk_create skips save()
+            logged.compute_derived()  # as logbook.services does before its bulk_create
             sets.append(logged)
     LoggedSet.objects.bulk_create(sets, batch_size=500)
-    ExerciseStat.refresh_user(user.pk)  # as replace_sets does after every write
+    rebuild_figures(user.pk)  # what logbook.services keeps up to date on every write
     for link in {s.planned_session for s in sessions if s.planned_session_id}:
-        link.mark_done()
+        program_services.mark_done(link)
 
 
 def measure(client, api, url_kind, url):
@@ -92,7 +94,7 @@ def measure(client, api, url_kind, url):
 
 @pytest.mark.slow
 def test_query_counts_stay_flat_from_10_to_2000_sessions(content, user, client_logged_in, api_user, today):
-    enrollment = Enrollment.start(
+    enrollment = program_services.enrol(
         user, Program.objects.get(slug="posterior-chain"), today - datetime.timedelta(days=30), [0, 3]
     )
     planned = list(enrollment.planned_sessions.order_by("sequence")[:6])
@@ -125,11 +127,11 @@ def test_log_form_queries_do_not_grow_with_the_number_of_set_rows(content, clien
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from programs.models import Enrollment, PlannedSession, Program
+    from programs.models import PlannedSession, Program
 
     counts = {}
     for slug in ("posterior-chain", "bodyweight-home"):
-        enrollment = Enrollment.start(user, Program.objects.get(slug=slug), timezone.localdate(), [0, 2, 4])
+        enrollment = program_services.enrol(user, Program.objects.get(slug=slug), timezone.localdate(), [0, 2, 4])
         planned = PlannedSession.objects.filter(enrollment=enrollment).order_by("sequence").last()
         rows = sum(p.sets for p in planned.workout.prescriptions.all())
         with CaptureQueriesContext(connection) as ctx:

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from programs import content as program_content
+from programs import services as program_services
 from programs.models import Prescription, Program
 
 PROGRAMS = {p["slug"]: p for p in program_content.read()["programs"]}
@@ -303,9 +304,7 @@ def test_every_model_has_a_working_admin(admin_client, user, content, today, mod
     from django.contrib import admin
     from django.urls import reverse
 
-    from programs.models import Enrollment
-
-    Enrollment.start(user, Program.objects.get(slug="plyometric"), today, [0, 3])
+    program_services.enrol(user, Program.objects.get(slug="plyometric"), today, [0, 3])
     assert admin.site.is_registered(model), f"{model.__name__} has no admin"
     info = model._meta.app_label, model._meta.model_name
     assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200

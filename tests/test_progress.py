@@ -8,20 +8,21 @@ import pytest
 
 from exercises.models import Exercise
 from logbook import figures
+from logbook import services as log_services
 from logbook.models import LoggedSet, Session, brzycki, e1rm_range, epley
 from logbook.progression import Suggestion, suggest
-from programs.models import Enrollment, PlannedSession, Program
+from programs import services as program_services
+from programs.models import PlannedSession, Program
 
-from .factories import SessionFactory, UserFactory
+from .factories import UserFactory
+from .helpers import log_session
 
 D = datetime.date
 
 
-def log(user, day, *rows, **fields):
+def log(user, day, *rows, planned_session=None, **fields):
     """A session on `day` with sets given as dicts holding an exercise slug."""
-    session = SessionFactory(user=user, date=day, **fields)
-    session.replace_sets([{**row, "exercise": Exercise.objects.get(slug=row["exercise"])} for row in row_list(rows)])
-    return session
+    return log_session(user, day, *rows, planned=planned_session, **fields)
 
 
 def row_list(rows):
@@ -235,12 +236,11 @@ def test_plyometric_ground_contacts_per_week(content, user, today):
 
 
 def test_adherence_counts_done_against_planned_up_to_today(content, user, today):
-    enrollment = Enrollment.start(user, Program.objects.get(slug="posterior-chain"), D(2026, 2, 23), [0, 3])
+    enrollment = program_services.enrol(user, Program.objects.get(slug="posterior-chain"), D(2026, 2, 23), [0, 3])
     planned = list(enrollment.planned_sessions.order_by("sequence"))
     assert [p.date for p in planned[:4]] == [D(2026, 2, 23), D(2026, 2, 26), D(2026, 3, 2), D(2026, 3, 5)]
-    first = log(user, D(2026, 2, 23), {"exercise": "hip-thrust", "reps": 12}, planned_session=planned[0])
-    first.sync_plan()
-    planned[1].skip()
+    log(user, D(2026, 2, 23), {"exercise": "hip-thrust", "reps": 12}, planned_session=planned[0])
+    program_services.skip(planned[1])
     result = figures.weekly(user, today)
     assert (week_row(result, D(2026, 2, 23))["done"], week_row(result, D(2026, 2, 23))["planned"]) == (1, 2)
     # Only Monday 2 March is planned so far this week (Thursday is after today), and it is not done yet.
@@ -347,7 +347,7 @@ def test_suggestion_for_bodyweight_uses_the_harder_variation(content, user):
 
 def test_suggestion_uses_the_range_the_runner_s_program_prescribes(content, user, today):
     # Posterior chain week 1 prescribes deadlifts for 10–12; the library's own range is 8–12.
-    Enrollment.start(user, Program.objects.get(slug="posterior-chain"), D(2026, 3, 5), [0, 3])
+    program_services.enrol(user, Program.objects.get(slug="posterior-chain"), D(2026, 3, 5), [0, 3])
     log(user, D(2026, 3, 2), {"exercise": "conventional-deadlift", "reps": 11, "load_kg": Decimal(80), "times": 3})
     exercise, sets = last_sets(user, "conventional-deadlift")
     plan = figures.plan_ranges(user, [exercise.pk]).get(exercise.pk)
@@ -433,7 +433,9 @@ def test_exercise_progress_page_not_yet_logged_and_unknown(content, client_logge
 def test_progress_figures_update_after_an_edit(content, user, client_logged_in, today):
     session = log(user, D(2026, 3, 2), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(100)})
     assert "112.5 kg – 116.7 kg" in text(client_logged_in.get("/progress/back-squat/"))
-    session.replace_sets([{"exercise": Exercise.objects.get(slug="back-squat"), "reps": 5, "load_kg": Decimal(110)}])
+    log_services.update_session(
+        session, sets=[{"exercise": Exercise.objects.get(slug="back-squat"), "reps": 5, "load_kg": Decimal(110)}]
+    )
     assert "123.8 kg – 128.3 kg" in text(client_logged_in.get("/progress/back-squat/"))
     assert Session.objects.count() == 1
     assert PlannedSession.objects.count() == 0

@@ -14,17 +14,19 @@ import environ
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Profile
 from exercises.models import Exercise
+from logbook import services as log_services
 from logbook import strong
 from logbook.models import LoggedSet, Session
+from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
 
 from .factories import LoggedSetFactory, SessionFactory, UserFactory
+from .helpers import log_session
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -64,11 +66,13 @@ def everything():
 def runner(content, today):
     """A runner following posterior-chain: first session logged, the next one due; plus an ad hoc session."""
     user = UserFactory(username="steady")
-    enrollment = Enrollment.start(user, Program.objects.get(slug="posterior-chain"), today - timedelta(days=7), [0, 3])
+    enrollment = program_services.enrol(
+        user, Program.objects.get(slug="posterior-chain"), today - timedelta(days=7), [0, 3]
+    )
     planned = list(enrollment.planned_sessions.order_by("sequence"))
-    logged = SessionFactory(user=user, date=planned[0].date, planned_session=planned[0], name="Logged")
-    LoggedSetFactory(session=logged, order=1, exercise=Exercise.objects.get(slug="hip-thrust"), reps=15, load_kg=60)
-    logged.sync_plan()
+    logged = log_session(
+        user, planned[0].date, {"exercise": "hip-thrust", "reps": 15, "load_kg": 60}, planned=planned[0], name="Logged"
+    )
     adhoc = SessionFactory(user=user, date=today - timedelta(days=1), name="Ad hoc")
     LoggedSetFactory(session=adhoc, order=1, exercise=Exercise.objects.get(slug="back-squat"), reps=5, load_kg=80)
     user.enrollment, user.logged, user.adhoc, user.pending = enrollment, logged, adhoc, planned[1]
@@ -105,7 +109,7 @@ def token_client(user):
 transactional = pytest.mark.django_db(transaction=True)
 
 # --------------------------------------------------------------------------------------------------
-# Pages: ATOMIC_REQUESTS (and the views' own atomic blocks) undo everything a failing request wrote
+# Pages: each write service is one transaction, so a request failing half-way leaves nothing written
 # --------------------------------------------------------------------------------------------------
 
 
@@ -124,9 +128,9 @@ def test_log_form_failing_after_the_sets_are_written_leaves_nothing(runner, clie
 
 
 @transactional
-def test_logging_a_planned_session_failing_in_sync_plan_leaves_the_plan_as_it_was(runner, client, today, monkeypatch):
+def test_logging_a_planned_session_failing_while_marking_it_done_keeps_the_plan(runner, client, today, monkeypatch):
     before = everything()
-    fail_after(monkeypatch, Session, "sync_plan")
+    fail_after(monkeypatch, program_services, "mark_done")
     with pytest.raises(Boom):
         logged_in(client, runner).post(f"/log/planned/{runner.pending.pk}/", log_post(today))
     assert everything() == before
@@ -145,7 +149,7 @@ def test_editing_a_session_failing_half_way_keeps_the_old_sets(runner, client, t
 @transactional
 def test_deleting_a_session_failing_while_reopening_its_plan_keeps_the_session(runner, client, monkeypatch):
     before = everything()
-    fail_after(monkeypatch, PlannedSession, "reopen")
+    fail_after(monkeypatch, program_services, "reopen")
     with pytest.raises(Boom):
         logged_in(client, runner).post(f"/log/{runner.logged.pk}/delete/")
     assert everything() == before
@@ -165,7 +169,7 @@ def test_enrolling_failing_while_laying_out_the_schedule_leaves_no_enrolment(run
 @transactional
 def test_restarting_failing_half_way_keeps_the_old_schedule(runner, client, monkeypatch):
     before = everything()
-    fail_after(monkeypatch, Enrollment, "lay_out_schedule")  # the old sessions are deleted by then
+    fail_after(monkeypatch, program_services, "_lay_out")  # the old sessions are deleted by then
     with pytest.raises(Boom):
         logged_in(client, runner).post(f"/enrollments/{runner.enrollment.pk}/restart/")
     assert everything() == before
@@ -173,9 +177,9 @@ def test_restarting_failing_half_way_keeps_the_old_schedule(runner, client, monk
 
 @transactional
 def test_resuming_failing_while_re_dating_keeps_it_paused(runner, client, monkeypatch):
-    runner.enrollment.pause()
+    program_services.pause(runner.enrollment)
     before = everything()
-    fail_after(monkeypatch, Enrollment, "relay_pending")
+    fail_after(monkeypatch, program_services, "_re_lay")
     with pytest.raises(Boom):
         logged_in(client, runner).post(f"/enrollments/{runner.enrollment.pk}/resume/")
     assert everything() == before
@@ -207,7 +211,7 @@ def test_strong_import_failing_on_a_later_workout_imports_nothing(runner, client
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     before = everything()
-    calls = fail_after(monkeypatch, Session, "replace_sets", on_call=2)
+    calls = fail_after(monkeypatch, log_services, "_write_sets", on_call=2)
     upload = SimpleUploadedFile("strong.csv", STRONG_CSV.encode(), content_type="text/csv")
     with pytest.raises(Boom):
         logged_in(client, runner).post("/log/import/", {"file": upload, "unit": "kg"})
@@ -241,9 +245,9 @@ def test_api_session_create_failing_after_the_sets_leaves_nothing(runner, monkey
 
 
 @transactional
-def test_api_session_create_linked_to_the_plan_failing_in_sync_plan_leaves_nothing(runner, monkeypatch):
+def test_api_session_create_linked_to_the_plan_failing_while_marking_it_done_leaves_nothing(runner, monkeypatch):
     before = everything()
-    fail_after(monkeypatch, Session, "sync_plan")
+    fail_after(monkeypatch, program_services, "mark_done")
     with pytest.raises(Boom):
         token_client(runner).post(
             "/api/v1/sessions/", dict(SESSION_BODY, planned_session=runner.pending.pk), format="json"
@@ -286,12 +290,12 @@ def test_api_changing_weekdays_failing_while_re_dating_changes_nothing(runner, m
 
 
 @transactional
-def test_enrollment_start_is_atomic_on_its_own(runner, today, monkeypatch):
+def test_enrolling_is_atomic_on_its_own(runner, today, monkeypatch):
     assert connection.get_autocommit(), "no request transaction around this call"
     before = everything()
     fail_after(monkeypatch, PlannedSession.objects, "bulk_create")
     with pytest.raises(Boom):
-        Enrollment.start(runner, Program.objects.get(slug="plyometric"), today, [1, 4])
+        program_services.enrol(runner, Program.objects.get(slug="plyometric"), today, [1, 4])
     assert everything() == before
 
 
@@ -299,7 +303,7 @@ def test_enrollment_start_is_atomic_on_its_own(runner, today, monkeypatch):
 def test_strong_import_is_atomic_on_its_own(runner, monkeypatch):
     assert connection.get_autocommit()
     before = everything()
-    fail_after(monkeypatch, Session, "replace_sets", on_call=3)
+    fail_after(monkeypatch, log_services, "_write_sets", on_call=3)
     with pytest.raises(Boom):
         strong.import_csv(runner, STRONG_CSV, "kg")
     assert everything() == before
@@ -319,29 +323,29 @@ def test_session_serializer_create_is_atomic_on_its_own(runner, monkeypatch):
     assert everything() == before
 
 
-def test_every_write_runs_in_a_transaction():
-    """ATOMIC_REQUESTS is on; a view may leave it only to read (runner_page: GET and HEAD only) or to
-    run its writes in a transaction itself (AtomicWritesMixin)."""
-    from config.api import AtomicWritesMixin
+WRITES = {"save", "delete", "create", "update", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+CALLERS = ["views.py", "api.py", "serializers.py", "forms.py", "admin.py", "strong.py"]
 
-    assert connection.settings_dict["ATOMIC_REQUESTS"] is True
 
-    def views(patterns):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                yield from views(entry.url_patterns)
-            else:
-                assert isinstance(entry, URLPattern)
-                yield entry.lookup_str, entry.callback
+def test_every_write_goes_through_a_service():
+    """Transactions live in the services (ATOMIC_REQUESTS is off): views, the API, forms, the admin and the
+    importer never write a model themselves, so every write is one service call, one transaction."""
+    import ast
 
-    def accounted_for(view):
-        return getattr(view, "read_only", False) or issubclass(getattr(view, "cls", object), AtomicWritesMixin)
-
-    all_views = list(views(get_resolver().url_patterns))
-    leaving = [(name, view) for name, view in all_views if getattr(view, "_non_atomic_requests", ())]
-    opted_out = [name for name, view in leaving if not accounted_for(view)]
-    assert not opted_out, f"views opting out of ATOMIC_REQUESTS with writes of their own: {opted_out}"
-    assert any(getattr(view, "read_only", False) for _, view in all_views)
+    assert connection.settings_dict["ATOMIC_REQUESTS"] is False
+    found = []
+    for app in ("accounts", "exercises", "programs", "logbook", "config"):
+        for name in CALLERS:
+            path = BASE_DIR / app / name
+            if not path.exists():
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
+                    receiver = ast.unparse(node.func.value)
+                    if receiver.startswith("super()") or receiver == "serializer" or receiver.endswith("attrs"):
+                        continue  # the admin's own change form (content); DRF's save calls a service; a dict
+                    found.append(f"{app}/{name}:{node.lineno} {ast.unparse(node.func)}")
+    assert not found, found
 
 
 @pytest.mark.parametrize("path", ["/today/", "/log/", "/progress/", "/progress/goblet-squat/"])
@@ -355,7 +359,7 @@ def test_api_reads_run_outside_a_transaction_and_deletes_still_roll_back(runner,
     assert client.get("/api/v1/sessions/").status_code == 200
     assert connection.get_autocommit() and not connection.in_atomic_block
     before = everything()
-    fail_after(monkeypatch, PlannedSession, "reopen")
+    fail_after(monkeypatch, program_services, "reopen")
     with pytest.raises(Boom):
         client.delete(f"/api/v1/sessions/{runner.logged.pk}/")
     assert everything() == before
@@ -502,7 +506,9 @@ SEED_AND_REPORT = textwrap.dedent(
     from django.contrib.auth.models import User
     from rest_framework.authtoken.models import Token
     from exercises.models import Exercise
+    from logbook import services as log_services
     from logbook.models import LoggedSet, Session
+    from programs import services as program_services
     from programs.models import Enrollment, Program
 
     PASSWORD = "backup-restore-pass-123"
@@ -514,22 +520,22 @@ SEED_AND_REPORT = textwrap.dedent(
         profile.unit, profile.long_run_day, profile.strength_days = "lb", 6, [1, 4]
         profile.save()
         Token.objects.create(user=user)
-        enrollment = Enrollment.start(user, Program.objects.get(slug="posterior-chain"), date(2026, 2, 2), [0, 3])
+        enrollment = program_services.enrol(user, Program.objects.get(slug="posterior-chain"), date(2026, 2, 2), [0, 3])
         planned = list(enrollment.planned_sessions.order_by("sequence"))
         hip, squat, step = (Exercise.objects.get(slug=s) for s in ("hip-thrust", "back-squat", "step-up"))
         for i, p in enumerate(planned[:3]):
-            session = Session.objects.create(
-                user=user, date=p.date, name=f"Block {i}", planned_session=p, notes="über gut ✓", effort=7
+            log_services.log_session(
+                user, date=p.date, name=f"Block {i}", planned=p, notes="über gut ✓", effort=7, sets=[
+                    {"exercise": hip, "reps": 15 + i, "load_kg": Decimal("61.235") + i, "rpe": Decimal("8.5")},
+                    {"exercise": step, "reps": 10, "side": "left", "kind": "warmup"},
+                    {"exercise": squat, "reps": 5, "load_kg": Decimal("100.5"), "note": "belt"},
+                ],
             )
-            session.replace_sets([
-                {"exercise": hip, "reps": 15 + i, "load_kg": Decimal("61.235") + i, "rpe": Decimal("8.5")},
-                {"exercise": step, "reps": 10, "side": "left", "kind": "warmup"},
-                {"exercise": squat, "reps": 5, "load_kg": Decimal("100.5"), "note": "belt"},
-            ])
-            session.sync_plan()
-        planned[3].skip()
-        adhoc = Session.objects.create(user=user, date=date(2026, 2, 20), name="Ad hoc")
-        adhoc.replace_sets([{"exercise": None, "exercise_name": "Sled push", "distance_m": Decimal("40")}])
+        program_services.skip(planned[3])
+        log_services.log_session(
+            user, date=date(2026, 2, 20), name="Ad hoc",
+            sets=[{"exercise": None, "exercise_name": "Sled push", "distance_m": Decimal("40")}],
+        )
 
     def report():
         user = User.objects.get(username="backup-runner")

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from programs import schedule
+from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
 
 from .factories import UserFactory
@@ -198,7 +199,7 @@ def runner(db):
 
 
 def enrol(runner, slug="posterior-chain", start=date(2026, 12, 28), weekdays=(MON, THU)):
-    return Enrollment.start(runner, Program.objects.get(slug=slug), start, list(weekdays))
+    return program_services.enrol(runner, Program.objects.get(slug=slug), start, list(weekdays))
 
 
 def dates(enrollment, status=None):
@@ -233,20 +234,20 @@ def test_start_is_all_or_nothing(content, runner):
 def test_skip_marks_skipped_and_completes_the_block_at_the_end(content, runner):
     enrollment = enrol(runner)
     planned = list(enrollment.planned_sessions.order_by("sequence"))
-    planned[0].skip()
+    program_services.skip(planned[0])
     planned[0].refresh_from_db()
     assert planned[0].status == PlannedSession.Status.SKIPPED
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ACTIVE
     for p in planned[1:-1]:
-        p.mark_done()
+        program_services.mark_done(p)
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ACTIVE
-    planned[-1].skip()
+    program_services.skip(planned[-1])
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.COMPLETED
     # Reopening a session makes the block active again.
-    planned[-1].reopen()
+    program_services.reopen(planned[-1])
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ACTIVE
 
@@ -254,20 +255,20 @@ def test_skip_marks_skipped_and_completes_the_block_at_the_end(content, runner):
 def test_skipping_leaves_the_other_dates_alone(content, runner):
     enrollment = enrol(runner)
     before = dates(enrollment)
-    enrollment.planned_sessions.get(sequence=3).skip()
+    program_services.skip(enrollment.planned_sessions.get(sequence=3))
     assert dates(enrollment) == before
 
 
 def test_move_takes_every_later_pending_session_along(content, runner):
     # Mondays and Thursdays from 28 Dec 2026: session 3 was due Mon 4 Jan, moved to Wed 6 Jan.
     enrollment = enrol(runner)
-    enrollment.planned_sessions.get(sequence=2).mark_done()
-    enrollment.planned_sessions.get(sequence=5).skip()
+    program_services.mark_done(enrollment.planned_sessions.get(sequence=2))
+    program_services.skip(enrollment.planned_sessions.get(sequence=5))
     before = dates(enrollment)
     missed = enrollment.planned_sessions.get(sequence=3)
     assert missed.date == date(2027, 1, 4)
 
-    missed.move(date(2027, 1, 6))
+    program_services.move(missed, date(2027, 1, 6))
 
     after = dict(enrollment.planned_sessions.values_list("sequence", "date"))
     assert after[1] == before[0] and after[2] == before[1], "earlier sessions stay put"
@@ -282,7 +283,7 @@ def test_move_takes_every_later_pending_session_along(content, runner):
 def test_move_to_a_training_day_keeps_the_order(content, runner):
     enrollment = enrol(runner, start=date(2026, 1, 26), weekdays=[MON, THU])
     first = enrollment.planned_sessions.get(sequence=1)
-    first.move(date(2026, 1, 29))  # Thursday
+    program_services.move(first, date(2026, 1, 29))  # Thursday
     got = dates(enrollment)
     assert got[0] == date(2026, 1, 29)
     assert got[1:] == schedule.lay_out(date(2026, 1, 30), [MON, THU], 7)
@@ -292,12 +293,12 @@ def test_move_to_a_training_day_keeps_the_order(content, runner):
 
 def test_pause_and_resume_relay_what_is_left_from_today(content, runner):
     enrollment = enrol(runner, start=date(2026, 3, 2), weekdays=[MON, THU])
-    enrollment.planned_sessions.get(sequence=1).mark_done()
-    enrollment.pause()
+    program_services.mark_done(enrollment.planned_sessions.get(sequence=1))
+    program_services.pause(enrollment)
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.PAUSED
 
-    enrollment.resume(today=date(2026, 3, 24))  # a Tuesday, three weeks later
+    program_services.resume(enrollment, date(2026, 3, 24))  # a Tuesday, three weeks later
 
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ACTIVE
@@ -309,11 +310,11 @@ def test_pause_and_resume_relay_what_is_left_from_today(content, runner):
 def test_restart_lays_the_block_again_from_today(content, runner):
     enrollment = enrol(runner, start=date(2026, 3, 2), weekdays=[MON, THU])
     for p in enrollment.planned_sessions.all():
-        p.mark_done()
+        program_services.mark_done(p)
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.COMPLETED
 
-    enrollment.restart(today=date(2026, 5, 1))
+    program_services.restart(enrollment, date(2026, 5, 1))
 
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ACTIVE

@@ -30,11 +30,13 @@ from rest_framework.test import APIClient
 from accounts.models import Profile
 from exercises import content as exercise_content
 from exercises.models import Exercise
+from logbook import services as log_services
 from logbook.models import LoggedSet, Session
 from programs import content as program_content
+from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
 
-from .factories import PASSWORD, LoggedSetFactory, SessionFactory, UserFactory
+from .factories import PASSWORD, UserFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
 SECRET_NAME = "Owner's secret leg day"
@@ -73,19 +75,32 @@ def build_world(today):
     hip_thrust = Exercise.objects.get(slug="hip-thrust")
     squat = Exercise.objects.get(slug="back-squat")
 
-    enrollment = Enrollment.start(owner, program, today - timedelta(days=7), [0, 3])
+    enrollment = program_services.enrol(owner, program, today - timedelta(days=7), [0, 3])
     planned = list(enrollment.planned_sessions.order_by("sequence"))
     done, pending = planned[0], planned[1]
-    session = SessionFactory(user=owner, date=done.date, name=SECRET_NAME, notes=SECRET_NOTE, planned_session=done)
-    LoggedSetFactory(session=session, order=1, exercise=hip_thrust, reps=20, load_kg=100)
-    LoggedSetFactory(session=session, order=2, exercise=hip_thrust, reps=18, load_kg=100)
-    session.sync_plan()
-    adhoc = SessionFactory(user=owner, date=today - timedelta(days=3), name="Owner ad hoc", notes=SECRET_NOTE)
-    LoggedSetFactory(session=adhoc, order=1, exercise=squat, reps=5, load_kg=120)
+    session = log_services.log_session(
+        owner,
+        date=done.date,
+        name=SECRET_NAME,
+        notes=SECRET_NOTE,
+        planned=done,
+        sets=[
+            {"exercise": hip_thrust, "reps": 20, "load_kg": 100},
+            {"exercise": hip_thrust, "reps": 18, "load_kg": 100},
+        ],
+    ).session
+    adhoc = log_services.log_session(
+        owner,
+        date=today - timedelta(days=3),
+        name="Owner ad hoc",
+        notes=SECRET_NOTE,
+        sets=[{"exercise": squat, "reps": 5, "load_kg": 120}],
+    ).session
 
-    intruder_enrollment = Enrollment.start(intruder, program, today, [1, 4])
-    intruder_session = SessionFactory(user=intruder, date=today, name="Intruder's own day")
-    LoggedSetFactory(session=intruder_session, order=1, exercise=squat, reps=8, load_kg=40)
+    intruder_enrollment = program_services.enrol(intruder, program, today, [1, 4])
+    intruder_session = log_services.log_session(
+        intruder, date=today, name="Intruder's own day", sets=[{"exercise": squat, "reps": 8, "load_kg": 40}]
+    ).session
     return World(
         owner=owner,
         intruder=intruder,

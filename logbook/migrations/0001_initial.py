@@ -2,7 +2,6 @@
 
 import django.core.validators
 import django.db.models.deletion
-import logbook.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -23,7 +22,7 @@ class Migration(migrations.Migration):
             name='Session',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(validators=[logbook.models.validate_log_date])),
+                ('date', models.DateField()),
                 ('start_time', models.TimeField(blank=True, help_text='When the workout started, if known.', null=True)),
                 ('name', models.CharField(blank=True, help_text='Workout name.', max_length=200)),
                 ('notes', models.TextField(blank=True)),
@@ -51,7 +50,7 @@ class Migration(migrations.Migration):
                 ('distance_m', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True)),
                 ('load_kg', models.DecimalField(blank=True, decimal_places=3, help_text='Empty means bodyweight.', max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000)])),
                 ('side', models.CharField(choices=[('both', 'Both / each side'), ('left', 'Left'), ('right', 'Right')], default='both', max_length=5)),
-                ('rpe', models.DecimalField(blank=True, decimal_places=1, max_digits=3, null=True, validators=[logbook.models.validate_rpe])),
+                ('rpe', models.DecimalField(blank=True, decimal_places=1, max_digits=3, null=True)),
                 ('kind', models.CharField(choices=[('working', 'Working set'), ('warmup', 'Warm-up'), ('drop', 'Drop set'), ('failure', 'To failure')], default='working', max_length=8)),
                 ('note', models.CharField(blank=True, max_length=500)),
                 ('volume_kg', models.DecimalField(decimal_places=3, default=0, editable=False, max_digits=10)),

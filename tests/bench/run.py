@@ -23,6 +23,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from programs import services as program_services
+
 ROOT = Path(__file__).resolve().parents[2]
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/legwork_bench")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
@@ -79,7 +81,7 @@ def build():
     from accounts.models import Profile
     from exercises.models import Exercise
     from logbook.models import LoggedSet, Session
-    from programs.models import Enrollment, Program
+    from programs.models import Program
 
     rng = random.Random(42)
     exercises = list(Exercise.objects.prefetch_related("equipment"))
@@ -133,7 +135,7 @@ def build():
         ExerciseStat.refresh_user(User.objects.get(username=name).pk)
     for program in Program.objects.all():
         for name in (HEAVY, MONTH):
-            Enrollment.start(User.objects.get(username=name), program, today - timedelta(days=14), [0, 3])
+            program_services.enrol(User.objects.get(username=name), program, today - timedelta(days=14), [0, 3])
 
 
 def login_cookie(username):

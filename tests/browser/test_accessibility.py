@@ -11,8 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from exercises.models import Exercise
+from logbook import services as log_services
 from logbook.models import Session
-from programs.models import Enrollment, PlannedSession, Program
+from programs import services as program_services
+from programs.models import PlannedSession, Program
 from tests.factories import UserFactory
 
 AXE = Axe()
@@ -26,22 +28,25 @@ def runner(page):
     """Enrolled in the posterior chain with a session due today, and four sessions logged."""
     today = timezone.localdate()
     user = UserFactory(username="a11y")
-    enrollment = Enrollment.start(
+    enrollment = program_services.enrol(
         user, Program.objects.get(slug="posterior-chain"), today - timedelta(days=4), list(range(7))
     )
     planned = list(enrollment.planned_sessions.order_by("sequence"))
     hip, squat, step = (Exercise.objects.get(slug=s) for s in ("hip-thrust", "back-squat", "step-up"))
     for i, p in enumerate(planned[:4]):
-        session = Session.objects.create(user=user, date=p.date, name=f"Block {i + 1}", planned_session=p, effort=7)
-        session.replace_sets(
-            [
+        log_services.log_session(
+            user,
+            date=p.date,
+            name=f"Block {i + 1}",
+            planned=p,
+            effort=7,
+            sets=[
                 {"exercise": hip, "reps": 12 + i, "load_kg": Decimal(60 + 5 * i)},
                 {"exercise": squat, "reps": 5, "load_kg": Decimal(80 + 2 * i)},
                 {"exercise": step, "reps": 10, "side": "left"},
                 {"exercise": step, "reps": 10, "side": "right"},
-            ]
+            ],
         )
-        session.sync_plan()
     user.next_planned = PlannedSession.objects.filter(enrollment=enrollment, status="planned").order_by("sequence")[0]
     return user
 

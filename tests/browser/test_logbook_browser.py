@@ -8,23 +8,29 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from exercises.models import Exercise
+from logbook import services as log_services
 from logbook.models import Session
-from programs.models import Enrollment, PlannedSession, Program
-from tests.factories import PASSWORD, SessionFactory, UserFactory
+from programs import services as program_services
+from programs.models import PlannedSession, Program
+from tests.factories import PASSWORD, UserFactory
 
 
 def test_log_as_prescribed_edit_a_set_and_see_the_pr(page):
     today = timezone.localdate()
     runner = UserFactory(username="legs")
     # Week 2 of the posterior chain is next (its deadlifts are 3 × 8–10); week 1 was skipped.
-    enrollment = Enrollment.start(
+    enrollment = program_services.enrol(
         runner, Program.objects.get(slug="posterior-chain"), today - timedelta(days=3), list(range(7))
     )
     for planned in enrollment.planned_sessions.filter(sequence__lte=2):
-        planned.skip()
+        program_services.skip(planned)
     deadlift = Exercise.objects.get(slug="conventional-deadlift")
-    last_week = SessionFactory(user=runner, date=today - timedelta(days=7), name="Last week")
-    last_week.replace_sets([{"exercise": deadlift, "reps": 10, "load_kg": Decimal(80)}] * 3)
+    log_services.log_session(
+        runner,
+        date=today - timedelta(days=7),
+        name="Last week",
+        sets=[{"exercise": deadlift, "reps": 10, "load_kg": Decimal(80)}] * 3,
+    )
 
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("legs")

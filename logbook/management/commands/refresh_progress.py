@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from logbook.models import ExerciseStat
+from logbook.services import rebuild_figures
 
 
 class Command(BaseCommand):
@@ -16,6 +16,6 @@ class Command(BaseCommand):
             users = users.filter(username__in=usernames)
         count = 0
         for user_id in users.values_list("pk", flat=True).iterator():
-            ExerciseStat.refresh_user(user_id)
+            rebuild_figures(user_id)
             count += 1
         self.stdout.write(self.style.SUCCESS(f"Refreshed progress figures for {count} runner(s)."))

@@ -1,0 +1,166 @@
+"""Every write to a runner's schedule: enrolling, changing days, skipping, moving, pausing, resuming,
+restarting and leaving a block.
+
+Each public function is one `accounts.services.runner_write`: a transaction that locks the runner first,
+checks what it is asked against the state it then finds (two tabs can't both skip the same session),
+writes, and bumps the runner's data version once. Refusals are `ValidationError`s with a message for
+the runner; views and the API show them.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+
+from accounts.services import runner_write
+
+from . import schedule
+from .models import Enrollment, PlannedSession
+
+
+def enrol(user, program, start_date, weekdays):
+    """Follow a program: lay every workout of the block onto the training weekdays from `start_date`."""
+    with runner_write(user.pk):
+        if Enrollment.objects.for_user(user).current().filter(program=program).exists():
+            raise ValidationError({"program": "You are already following this program."})
+        enrollment = Enrollment.objects.create(user=user, program=program, start_date=start_date, weekdays=weekdays)
+        _lay_out(enrollment)
+    return enrollment
+
+
+def change_days(enrollment, weekdays, today):
+    """New training weekdays: every session still to do is laid onto them from today."""
+    return change(enrollment, today=today, weekdays=weekdays)
+
+
+def change(enrollment, *, today, weekdays=None, status=None):
+    """New weekdays and/or a pause or resume (the API's PATCH), as one write."""
+    with runner_write(enrollment.user_id):
+        enrollment.refresh_from_db(fields=["status", "weekdays"])
+        if weekdays is not None and sorted(weekdays) != enrollment.weekdays:
+            enrollment.weekdays = sorted(weekdays)
+            enrollment.save(update_fields=["weekdays"])
+            _re_lay(enrollment, today)
+        if status == Enrollment.Status.PAUSED and enrollment.status == Enrollment.Status.ACTIVE:
+            _set_status(enrollment, Enrollment.Status.PAUSED)
+        elif status == Enrollment.Status.ACTIVE and enrollment.status == Enrollment.Status.PAUSED:
+            _set_status(enrollment, Enrollment.Status.ACTIVE)
+            _re_lay(enrollment, today)
+    return enrollment
+
+
+def skip(planned):
+    """Skip a session still to do; the block carries on with the next one."""
+    with runner_write(planned.enrollment.user_id):
+        _refuse_unless_planned(planned, "skipped")
+        planned.status = PlannedSession.Status.SKIPPED
+        planned.save(update_fields=["status"])
+        _refresh_status(planned.enrollment)
+    return planned
+
+
+def move(planned, new_date):
+    """Move a session to a new date; every later session still to do follows on from the day after."""
+    with runner_write(planned.enrollment.user_id):
+        _refuse_unless_planned(planned, "moved")
+        planned.date = new_date
+        planned.save(update_fields=["date"])
+        _re_lay(planned.enrollment, new_date + timedelta(days=1), after_sequence=planned.sequence)
+    return planned
+
+
+def pause(enrollment):
+    with runner_write(enrollment.user_id):
+        _refuse_unless_status(enrollment, Enrollment.Status.ACTIVE, "Only a program you are following can be paused.")
+        _set_status(enrollment, Enrollment.Status.PAUSED)
+    return enrollment
+
+
+def resume(enrollment, today):
+    """Carry on from today: what was left is laid onto the coming training days."""
+    with runner_write(enrollment.user_id):
+        _refuse_unless_status(enrollment, Enrollment.Status.PAUSED, "Only a paused program can be resumed.")
+        _set_status(enrollment, Enrollment.Status.ACTIVE)
+        _re_lay(enrollment, today)
+    return enrollment
+
+
+def restart(enrollment, today):
+    """Start the block again from today; logged sessions stay in the log, unlinked from the old plan."""
+    with runner_write(enrollment.user_id):
+        others = Enrollment.objects.for_user(enrollment.user_id).current().filter(program=enrollment.program_id)
+        if others.exclude(pk=enrollment.pk).exists():
+            raise ValidationError({"program": "You are already following this program again; carry on with that one."})
+        enrollment.planned_sessions.all().delete()
+        enrollment.start_date = today
+        enrollment.status = Enrollment.Status.ACTIVE
+        enrollment.save(update_fields=["start_date", "status"])
+        _lay_out(enrollment)
+    return enrollment
+
+
+def leave(enrollment):
+    """Stop following a program: its schedule goes, sessions logged from it stay in the log."""
+    with runner_write(enrollment.user_id):
+        enrollment.delete()
+
+
+# For logbook.services, inside its own runner_write: the log marks the plan done or reopens it.
+
+
+def mark_done(planned):
+    if planned.status != PlannedSession.Status.DONE:
+        planned.status = PlannedSession.Status.DONE
+        planned.save(update_fields=["status"])
+        _refresh_status(planned.enrollment)
+
+
+def reopen(planned):
+    if planned.status != PlannedSession.Status.PLANNED:
+        planned.status = PlannedSession.Status.PLANNED
+        planned.save(update_fields=["status"])
+        _refresh_status(planned.enrollment)
+
+
+def _lay_out(enrollment):
+    """One planned session per workout of the block, on the training weekdays from the start date."""
+    workouts = list(enrollment.program.workouts_in_order())
+    dates = schedule.lay_out(enrollment.start_date, enrollment.weekdays, len(workouts))
+    PlannedSession.objects.bulk_create(
+        PlannedSession(enrollment=enrollment, workout=w, week=w.week.number, sequence=i, date=d)
+        for i, (w, d) in enumerate(zip(workouts, dates, strict=True), start=1)
+    )
+
+
+def _re_lay(enrollment, start, after_sequence=0):
+    """Re-date every session still to do (after `after_sequence`) onto training days from `start`."""
+    pending = list(enrollment.planned_sessions.pending().filter(sequence__gt=after_sequence).order_by("sequence"))
+    for planned, day in zip(pending, schedule.lay_out(start, enrollment.weekdays, len(pending)), strict=True):
+        planned.date = day
+    PlannedSession.objects.bulk_update(pending, ["date"])
+
+
+def _refresh_status(enrollment):
+    """Completed once nothing is left to do; active again when a session is reopened."""
+    left = enrollment.planned_sessions.pending().exists()
+    if not left and enrollment.status == Enrollment.Status.ACTIVE:
+        _set_status(enrollment, Enrollment.Status.COMPLETED)
+    elif left and enrollment.status == Enrollment.Status.COMPLETED:
+        _set_status(enrollment, Enrollment.Status.ACTIVE)
+
+
+def _set_status(enrollment, status):
+    enrollment.status = status
+    enrollment.save(update_fields=["status"])
+
+
+def _refuse_unless_planned(planned, done):
+    # Read again under the runner's lock: another tab may have logged or skipped it meanwhile.
+    planned.refresh_from_db(fields=["status"])
+    if planned.status != PlannedSession.Status.PLANNED:
+        raise ValidationError(f"Only a session still to do can be {done}.")
+
+
+def _refuse_unless_status(enrollment, status, message):
+    enrollment.refresh_from_db(fields=["status"])
+    if enrollment.status != status:
+        raise ValidationError(message)
