@@ -14,7 +14,8 @@ Side view: the figure faces right. Angles are in degrees:
 
 Limbs take one number for both sides or ``[near, far]``. Front view (side lunge, hops, clamshell) reads
 ``hip`` as abduction (outward +), ``knee`` as the shin's bend back toward the midline, ``shoulder`` as
-abduction; ``left``/``right`` are the image's sides; ``torso`` tilts the whole figure (−90 lies it on its
+abduction (− across the body), ``elbow`` as the forearm's bend toward the midline (− outward, as in a
+shoulder rotation); ``left``/``right`` are the image's sides; ``torso`` tilts the whole figure (−90 lies it on its
 side, head to the left); optional ``thigh_scale``/``shin_scale`` foreshorten limbs that point at the viewer.
 """
 
@@ -54,6 +55,7 @@ RANGES = {
         "ankle": (-55, 35),
         "shoulder": (-70, 185),
         "elbow": (0, 155),
+        "arm_scale": (0.3, 1.0),
     },
     "front": {
         "torso": (-180, 180),
@@ -61,15 +63,15 @@ RANGES = {
         "hip": (-30, 75),
         "knee": (-10, 110),
         "ankle": (-60, 60),
-        "shoulder": (-100, 185),
-        "elbow": (-10, 155),
+        "shoulder": (-160, 185),
+        "elbow": (-95, 155),
         "thigh_scale": (0.2, 1.0),
         "shin_scale": (0.2, 1.0),
         "torso_scale": (0.2, 1.0),
     },
 }
 LIMB_KEYS = ("hip", "knee", "ankle", "shoulder", "elbow", "thigh_scale", "shin_scale")
-SIDE_DEFAULTS = {"torso": 0, "neck": 0, "hip": 0, "knee": 0, "ankle": 0, "shoulder": 0, "elbow": 10}
+SIDE_DEFAULTS = {"torso": 0, "neck": 0, "hip": 0, "knee": 0, "ankle": 0, "shoulder": 0, "elbow": 10, "arm_scale": 1}
 FRONT_DEFAULTS = {
     "torso": 0,
     "neck": 0,
@@ -154,8 +156,9 @@ def _side_skeleton(a):
         heel = _add(ankle, foot + 180, HEEL)
         toe = _add(ankle, foot, TOE)
         uarm = -t + a["shoulder"][i]
-        elbow = _add(shoulder, uarm, UPPER_ARM)
-        hand = _add(elbow, uarm + a["elbow"][i], FOREARM)
+        # arm_scale foreshortens arms held out to the side, e.g. elbows drawn back beside the head.
+        elbow = _add(shoulder, uarm, UPPER_ARM * a["arm_scale"])
+        hand = _add(elbow, uarm + a["elbow"][i], FOREARM * a["arm_scale"])
         limbs.append(
             {
                 "layer": layer,
@@ -327,6 +330,8 @@ def _render_prop(kind, opts, p, ground, dark_layer):
         )
     if kind == "medicine-ball":
         r = float(opts.get("r", 7))
+        if opts.get("floor"):  # on the floor in front of the feet, under the hands
+            y = ground - r - 0.8
         return f'<circle class="lw-fig-weight" cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(r)}"/>'
     if kind == "pad":
         r = float(opts.get("r", 3.5))
@@ -336,7 +341,8 @@ def _render_prop(kind, opts, p, ground, dark_layer):
         w = float(opts.get("w", 26 if kind == "box" else 34))
         align = opts.get("align", "center")
         left = x - w / 2 if align == "center" else (x - w if align == "left" else x)
-        top = y + 1.6
+        # ``h`` fixes the height (the same bench in both positions); otherwise the top is at the anchor.
+        top = ground - float(opts["h"]) if "h" in opts else y + 1.6
         h = max(ground - top, 1.0)
         if kind == "bench":
             return (
@@ -352,7 +358,7 @@ def _render_prop(kind, opts, p, ground, dark_layer):
     if kind == "swiss-ball":
         # Resting on the floor, touching the anchor point from below.
         top = y + 1.8
-        r = max((ground - top) / 2, 4.0)
+        r = float(opts["r"]) if "r" in opts else max((ground - top) / 2, 4.0)
         cx = x + float(opts.get("shift", 0))
         return f'<circle class="lw-fig-ball" cx="{_fmt(cx)}" cy="{_fmt(ground - r)}" r="{_fmt(r)}"/>'
     if kind == "wall":
@@ -365,7 +371,13 @@ def _render_prop(kind, opts, p, ground, dark_layer):
 
 def _render_band(opts, skel):
     """A band between two named points, drawn as a thin line (it is elastic, not a limb)."""
-    a, b = (_joint(skel, n) for n in opts["between"])
+    ends = []
+    for end in opts["between"]:
+        # A named point, or [name, dx, dy] for a fixed anchor beside the body (a door, a post).
+        name, dx, dy = (end, 0, 0) if isinstance(end, str) else end
+        x, y = _joint(skel, name)
+        ends.append((x + dx, y + dy))
+    a, b = ends
     return f'<line class="lw-fig-band" x1="{_fmt(a[0])}" y1="{_fmt(a[1])}" x2="{_fmt(b[0])}" y2="{_fmt(b[1])}"/>'
 
 
@@ -442,7 +454,7 @@ def render_pose(pose, view="side", props=None, title="", _debug=False):
             left = p[0] - w / 2 if align == "center" else (p[0] - w if align == "left" else p[0])
             allpts.extend([(left, p[1]), (left + w, p[1])])
         elif kind == "swiss-ball":
-            r = max((ground - p[1]) / 2, 4.0)
+            r = float(opts["r"]) if "r" in opts else max((ground - p[1]) / 2, 4.0)
             cx = p[0] + float(opts.get("shift", 0))
             allpts.extend([(cx - r, p[1]), (cx + r, p[1])])
         else:
