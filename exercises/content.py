@@ -26,6 +26,9 @@ EXERCISE_FIELDS = [
     "duration_s",
 ]
 
+# The library opens with leg work: hinges, squats and lunges first, upper body last.
+PATTERN_ORDER = ["hinge", "squat", "lunge", "bridge", "calf", "plyometric", "isolation", "core", "upper"]
+
 
 def read(path=CONTENT_FILE):
     with open(path, encoding="utf-8") as fh:
@@ -44,7 +47,14 @@ def load(data=None):
     for row in data["equipment"]:
         Equipment.objects.update_or_create(slug=row["slug"], defaults={"name": row["name"]})
     for row in data["sources"]:
-        Source.objects.update_or_create(slug=row["slug"], defaults={"title": row["title"]})
+        Source.objects.update_or_create(
+            slug=row["slug"],
+            defaults={
+                "title": row["title"],
+                "kind": row.get("kind") or Source.Kind.ARTICLE,
+                "citation": row.get("citation") or "",
+            },
+        )
 
     muscles = {m.slug: m for m in Muscle.objects.all()}
     equipment = {e.slug: e for e in Equipment.objects.all()}
@@ -53,6 +63,8 @@ def load(data=None):
     for row in data["exercises"]:
         defaults = {field: row[field] for field in EXERCISE_FIELDS}
         defaults["aliases"] = "\n".join(row.get("aliases") or [])
+        defaults["dosing_source"] = sources[row["dosing_source"]] if row.get("dosing_source") else None
+        defaults["sort_order"] = (PATTERN_ORDER.index(row["pattern"]) + 1) * 10
         exercise, _ = Exercise.objects.update_or_create(slug=row["slug"], defaults=defaults)
         exercise.primary_muscles.set([muscles[s] for s in row["primary_muscles"]])
         exercise.secondary_muscles.set([muscles[s] for s in row["secondary_muscles"]])

@@ -49,14 +49,22 @@ class ContentVersion(models.Model):
     @classmethod
     def current(cls):
         """The number now in the database (1 before any content was loaded): one small query."""
-        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 1
+        number = cls.objects.filter(pk=1).values_list("number", flat=True)[:1]
+        return number[0] if number else 1
 
 
 class Source(models.Model):
-    """A seed article the library and programs are built from."""
+    """An article the library and programs are built from, or a paper from the research literature."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        LITERATURE = "literature", "Research literature"
 
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    # Authors, year and journal for a paper ("Blagrove, Howatson & Hayes 2018, Sports Medicine").
+    citation = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["title"]
@@ -95,7 +103,8 @@ class Exercise(models.Model):
         CALF = "calf", "Calf / ankle"
         PLYOMETRIC = "plyometric", "Plyometric"
         ISOLATION = "isolation", "Isolation"
-        UPPER = "upper", "Upper body / core"
+        CORE = "core", "Core"
+        UPPER = "upper", "Upper body"
 
     class Impact(models.TextChoices):
         LOW = "low", "Low"
@@ -118,6 +127,12 @@ class Exercise(models.Model):
     impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.LOW)
     difficulty = models.PositiveSmallIntegerField(default=2)
     dosing = models.CharField(max_length=200)
+    # Where the dosing figures come from; empty means they are Legwork's own guidance.
+    dosing_source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="dosed_exercises"
+    )
+    # Leg work first in the library: set by the loader from the movement pattern.
+    sort_order = models.PositiveSmallIntegerField(default=100)
     reps_min = models.PositiveSmallIntegerField(null=True, blank=True)
     reps_max = models.PositiveSmallIntegerField(null=True, blank=True)
     duration_s = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -129,7 +144,7 @@ class Exercise(models.Model):
     objects = ExerciseQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_order", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(difficulty__gte=1, difficulty__lte=5), name="exercise_difficulty_1_5"),
             models.CheckConstraint(

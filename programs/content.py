@@ -30,6 +30,13 @@ PROGRAM_FIELDS = [
     "timing",
     "warmup",
     "progression",
+    "entry_criteria",
+    "effort",
+    "first_load",
+    "provenance",
+    "warmup_minutes",
+    "contacts_per_session_max",
+    "contacts_per_week_max",
 ]
 ITEM_FIELDS = ["sets", "reps_min", "reps_max", "duration_s", "per_side", "rest_s", "load"]
 
@@ -54,7 +61,11 @@ def load(data=None):
             week, _ = ProgramWeek.objects.update_or_create(
                 program=program,
                 number=week_row["week"],
-                defaults={"focus": week_row.get("focus") or "", "phase": week_row.get("phase") or "build"},
+                defaults={
+                    "focus": week_row.get("focus") or "",
+                    "phase": week_row.get("phase") or "build",
+                    "effort": week_row.get("effort") or "",
+                },
             )
             for order, session_row in enumerate(week_row["sessions"], start=1):
                 workout, _ = Workout.objects.update_or_create(

@@ -33,6 +33,15 @@ class Program(models.Model):
     warmup = models.TextField()
     progression = models.TextField()
     sources = models.ManyToManyField(Source, related_name="programs")
+    # Who the block is for: what a runner should manage before starting it.
+    entry_criteria = models.JSONField(default=list, blank=True)
+    effort = models.CharField(max_length=200, blank=True, help_text="Effort target, e.g. RPE 7–8 (2–3 in reserve).")
+    first_load = models.TextField(blank=True, help_text="How to pick a first load, or a short self-test.")
+    # Which parts come from which source; a part with no source is Legwork's own design.
+    provenance = models.JSONField(default=list, blank=True)
+    warmup_minutes = models.PositiveSmallIntegerField(default=8)
+    contacts_per_session_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    contacts_per_week_max = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -72,6 +81,7 @@ class ProgramWeek(models.Model):
     focus = models.CharField(max_length=200, blank=True)
     # What the week is for: suggestions for "next time" follow it (a deload keeps or lowers the load).
     phase = models.CharField(max_length=13, choices=Phase.choices, default=Phase.BUILD)
+    effort = models.CharField(max_length=200, blank=True, help_text="How hard the week's sets should feel.")
 
     class Meta:
         ordering = ["program", "number"]
