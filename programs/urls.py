@@ -5,6 +5,7 @@ from . import views
 app_name = "programs"
 urlpatterns = [
     path("programs/", views.program_list, name="list"),
+    path("guides/race-week/", views.race_week, name="race_week"),
     path("programs/<slug:slug>/", views.program_detail, name="detail"),
     path("programs/<slug:slug>/enroll/", views.enroll, name="enroll"),
     path("enrollments/", views.enrollment_list, name="enrollments"),

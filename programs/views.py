@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from exercises.cache import content_html, content_version
+from exercises.models import Source
 
 from . import schedule, services
 from .forms import EnrollForm, MoveForm
@@ -185,3 +186,10 @@ def planned_move(request, pk):
             messages.success(request, f"Moved to {form.cleaned_data['date']:%A %-d %B}; later sessions follow on.")
         return redirect(planned.enrollment)
     return render(request, "programs/planned_move.html", {"planned": planned, "form": form})
+
+
+@require_safe
+def race_week(request):
+    """What to keep and what to drop from strength work around a race, with the papers behind it."""
+    papers = Source.objects.filter(kind=Source.Kind.LITERATURE)
+    return render(request, "programs/race_week.html", {"papers": papers})
