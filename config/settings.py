@@ -85,6 +85,10 @@ DATABASES = {
 # Transactions live in the write services (<app>/services.py), one per write, each locking the runner it
 # writes for; requests that only read run in autocommit. See docs/decisions.md.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Only the write services open transactions, so each can start as the writer it is: two writes
+    # queue for the lock (up to the timeout) instead of one failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

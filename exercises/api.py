@@ -1,12 +1,12 @@
 from rest_framework import viewsets
 
-from .cache import content_response
+from .cache import ContentCachedViewSet
 from .filters import ExerciseFilter
 from .models import Equipment, Exercise, Muscle
 from .serializers import EquipmentSerializer, ExerciseDetailSerializer, ExerciseListSerializer, MuscleSerializer
 
 
-class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
+class ExerciseViewSet(ContentCachedViewSet, viewsets.ReadOnlyModelViewSet):
     """The exercise library. Filters: `muscle`, `equipment`, `pattern`, `no_equipment`, `search`."""
 
     queryset = Exercise.objects.with_lists()
@@ -21,19 +21,8 @@ class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ExerciseDetailSerializer if self.action == "retrieve" else ExerciseListSerializer
 
-    # The library only changes when content is reloaded: serve it from the cache.
-    def list(self, request, *args, **kwargs):
-        return cached_library(request, lambda: super(ExerciseViewSet, self).list(request))
 
-    def retrieve(self, request, *args, **kwargs):
-        return cached_library(request, lambda: super(ExerciseViewSet, self).retrieve(request, *args, **kwargs))
-
-
-def cached_library(request, respond):
-    return content_response(request, "api:exercises", lambda: respond().data)
-
-
-class MuscleViewSet(viewsets.ReadOnlyModelViewSet):
+class MuscleViewSet(ContentCachedViewSet, viewsets.ReadOnlyModelViewSet):
     """Muscles, by slug."""
 
     queryset = Muscle.objects.all()
@@ -42,7 +31,7 @@ class MuscleViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
-class EquipmentViewSet(viewsets.ReadOnlyModelViewSet):
+class EquipmentViewSet(ContentCachedViewSet, viewsets.ReadOnlyModelViewSet):
     """Equipment, by slug."""
 
     queryset = Equipment.objects.all()

@@ -27,6 +27,24 @@ def content_version():
     return ContentVersion.current()
 
 
+class ContentCachedViewSet:
+    """A read-only DRF viewset of library or program content whose answers are cached by content version."""
+
+    def list(self, request, *args, **kwargs):
+        return content_response(
+            request,
+            f"api:{self.basename}",
+            lambda: super(ContentCachedViewSet, self).list(request, *args, **kwargs).data,
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        return content_response(
+            request,
+            f"api:{self.basename}",
+            lambda: super(ContentCachedViewSet, self).retrieve(request, *args, **kwargs).data,
+        )
+
+
 def hashed(*parts):
     return hashlib.sha1("|".join(str(p) for p in parts).encode()).hexdigest()
 

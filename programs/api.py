@@ -1,12 +1,14 @@
 from django.db.models import Prefetch
 from rest_framework import mixins, permissions, viewsets
 
+from exercises.cache import ContentCachedViewSet
+
 from . import services
 from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
 from .serializers import EnrollmentSerializer, ProgramDetailSerializer, ProgramListSerializer
 
 
-class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(ContentCachedViewSet, viewsets.ReadOnlyModelViewSet):
     """Program templates: weeks → sessions → prescriptions."""
 
     lookup_field = "slug"

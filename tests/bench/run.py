@@ -1,11 +1,19 @@
 """`make bench`: a realistic data set, gunicorn with 2 workers, wrk from a second process.
 
-Builds the full library and programs, 1,000 runners with a little history each, one heavy
-runner with five years of history (about 800 sessions, 16,000 sets) and one runner with a
-month of it; then for each page prints requests per second, p50/p99 latency, database
-queries per request (cold and warm) and throughput relative to /healthz, and writes docs/bench-latest.md.
+Builds the full library and programs, 1,000 runners with a little history each, BENCH_HEAVY_RUNNERS (6)
+runners with five years of history each (800 sessions, 16,000 sets; following the posterior-chain block
+and a block whose sessions hold 28 sets) and as many with a month of it. Then:
 
-Database: BENCH_DATABASE_URL, default PostgreSQL at 127.0.0.1:5432/legwork_bench.
+- wrk: anonymous library and program pages (warm: their content cache is Django's, keyed by the content
+  version), and every signed-in page and GET API endpoint requested by the heavy runners in turn (nothing
+  a runner logged is cached, so each of these is computed from the database);
+- cold after a change: each signed-in page requested right after that runner logged a session (the POST
+  is not timed), runner after runner, one request at a time;
+- POST /api/v1/sessions/ as 200 runners in turn;
+- in-process render times (tests/bench/render.py).
+
+Writes the tables to docs/bench-latest.md. Database: BENCH_DATABASE_URL, default PostgreSQL at
+127.0.0.1:5432/legwork_bench.
 """
 
 import json
@@ -23,14 +31,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from programs import services as program_services
-
 ROOT = Path(__file__).resolve().parents[2]
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/legwork_bench")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
-HEAVY, MONTH = "bench-heavy", "bench-month"
+HEAVY_RUNNERS = int(os.environ.get("BENCH_HEAVY_RUNNERS", "6"))
+HEAVY = [f"bench-heavy-{i}" for i in range(HEAVY_RUNNERS)]
+MONTH = [f"bench-month-{i}" for i in range(HEAVY_RUNNERS)]
+BLOCK = "bench-28-set-block"
+COLD_REQUESTS = int(os.environ.get("BENCH_COLD_REQUESTS", "60"))
 PASSWORD = "bench-password-not-secret"
 POST_NOTE = "bench"
 POSTERS = 200
@@ -63,45 +73,40 @@ def build():
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
+    from logbook import services as log_services
+    from logbook.models import Session
+    from programs import services as program_services
+
     call_command("migrate", verbosity=0)
     call_command("load_content", verbosity=0)
-    if User.objects.filter(username=HEAVY).exists():
+    if User.objects.filter(username=HEAVY[-1]).exists():
         print("bench: data set already built")
-        from logbook.models import ExerciseStat, Session
-
-        # Sessions earlier POST runs added would otherwise grow the heavy runner's history run after run.
+        # Sessions earlier runs posted would otherwise grow the runners' histories run after run.
         posted = set(Session.objects.filter(notes=POST_NOTE).values_list("user_id", flat=True))
         Session.objects.filter(notes=POST_NOTE).delete()
         for user_id in posted:
-            ExerciseStat.refresh_user(user_id)
-
-        for name in (HEAVY, MONTH):
-            ExerciseStat.refresh_user(User.objects.get(username=name).pk)
+            log_services.rebuild_figures(user_id)
         return
     from accounts.models import Profile
     from exercises.models import Exercise
-    from logbook.models import LoggedSet, Session
-    from programs.models import Program
+    from logbook.models import LoggedSet
+    from programs.models import Prescription, Program, ProgramWeek, Workout
 
     rng = random.Random(42)
-    exercises = list(Exercise.objects.prefetch_related("equipment"))
+    exercises = list(Exercise.objects.order_by("slug"))
     loaded = [e for e in exercises if e.pattern in ("hinge", "squat", "lunge", "bridge", "calf")]
     today = date.today()
-    print("bench: building 1,000 runners ...")
+    print(f"bench: building 1,000 runners, {HEAVY_RUNNERS} with five years of history ...")
     users = User.objects.bulk_create(
         [User(username=f"bench-{i:04d}", password="!") for i in range(1000)]
-        + [User(username=HEAVY, password="!"), User(username=MONTH, password="!")]
+        + [User(username=name, password="!") for name in HEAVY + MONTH]
     )
     Profile.objects.bulk_create([Profile(user=u) for u in users])
-    for name in (HEAVY, MONTH):
-        u = User.objects.get(username=name)
-        u.set_password(PASSWORD)
-        u.save()
 
     def make_sessions(user, count, span_days, sets_per_session):
         sessions = Session.objects.bulk_create(
             [
-                Session(user=user, date=today - timedelta(days=int(span_days * (count - i) / count)), name="Legs")
+                Session(user=user, date=today - timedelta(days=1 + int(span_days * (count - i) / count)), name="Legs")
                 for i in range(count)
             ]
         )
@@ -117,25 +122,66 @@ def build():
                     load_kg=Decimal(rng.randrange(20, 140, 5)),
                     side=rng.choice(["left", "right"]) if ex.unilateral else "both",
                 )
-                logged.exercise = ex
                 logged.compute_derived()
                 rows.append(logged)
         LoggedSet.objects.bulk_create(rows, batch_size=2000)
 
-    ordinary = User.objects.filter(username__startswith="bench-0")
-    for user in ordinary:
+    for user in User.objects.filter(username__startswith="bench-0"):
         make_sessions(user, 4, 60, 8)
-    heavy = User.objects.get(username=HEAVY)
-    print("bench: building the heavy runner (800 sessions, 16,000 sets) ...")
-    make_sessions(heavy, 800, 5 * 365, 20)
-    make_sessions(User.objects.get(username=MONTH), 8, 28, 20)
-    from logbook.models import ExerciseStat
+    # A block whose sessions hold 28 sets (7 exercises × 4 sets): the log form's largest planned session.
+    block, _ = Program.objects.get_or_create(
+        slug=BLOCK,
+        defaults={
+            "name": "Bench block (28 sets)",
+            "goal": "Strength.",
+            "summary": "Seven exercises, four sets each.",
+            "level": Program.Level.INTERMEDIATE,
+            "weeks": 1,
+            "sessions_per_week": 7,
+            "sessions_per_week_min": 1,
+            "duration_min": 40,
+            "duration_max": 60,
+            "timing": "Any day.",
+            "warmup": "Five minutes easy.",
+            "progression": "Add a rep.",
+        },
+    )
+    week, _ = ProgramWeek.objects.get_or_create(program=block, number=1)
+    picks = rng.sample(loaded, 7)
+    for number in range(1, 8):
+        workout, _ = Workout.objects.get_or_create(week=week, order=number, defaults={"name": f"Session {number}"})
+        Prescription.objects.bulk_create(
+            Prescription(
+                workout=workout, order=i, exercise=ex, sets=4, reps_min=8, reps_max=12, rest_s=60, load="RPE 7–8"
+            )
+            for i, ex in enumerate(picks, start=1)
+        )
+    posterior = Program.objects.get(slug="posterior-chain")
+    for name in HEAVY:
+        print(f"bench: {name}: 800 sessions, 16,000 sets ...")
+        user = User.objects.get(username=name)
+        make_sessions(user, 800, 5 * 365, 20)
+        log_services.rebuild_figures(user.pk)
+        program_services.enrol(user, posterior, today - timedelta(days=14), [0, 3])
+        program_services.enrol(user, block, today, list(range(7)))
+    for name in MONTH:
+        user = User.objects.get(username=name)
+        make_sessions(user, 8, 28, 20)
+        log_services.rebuild_figures(user.pk)
+        program_services.enrol(user, posterior, today - timedelta(days=14), [1, 4])
 
-    for name in (HEAVY, MONTH):
-        ExerciseStat.refresh_user(User.objects.get(username=name).pk)
-    for program in Program.objects.all():
-        for name in (HEAVY, MONTH):
-            program_services.enrol(User.objects.get(username=name), program, today - timedelta(days=14), [0, 3])
+
+def planned_28(username):
+    """The runner's next session of the 28-set block: its log form is the largest a plan makes."""
+    from programs.models import PlannedSession
+
+    return (
+        PlannedSession.objects.filter(enrollment__user__username=username, enrollment__program__slug=BLOCK)
+        .pending()
+        .order_by("sequence")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def login_cookie(username):
@@ -166,7 +212,7 @@ def token(username):
 
 
 def queries_per_request(path, username=None, method="get", body=None):
-    """Queries of a first (cold: nothing cached) and a second (warm) request, as a browser with cookies sends them."""
+    """Queries of a first and a second request, as a browser with cookies sends them (session auth for the API)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -204,6 +250,23 @@ def post_script(name, body, tokens):
     return str(script)
 
 
+def rotation_script(name, requests):
+    """A wrk script that GETs each (path, header name, header value) in turn: runner after runner."""
+    script = ROOT / "var" / name
+    script.parent.mkdir(exist_ok=True)
+    rows = ", ".join(f'{{"{path}", "{header}", "{value}"}}' for path, header, value in requests)
+    script.write_text(
+        f"reqs = {{{rows}}}\n"
+        "n = 0\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        "  local r = reqs[n % #reqs + 1]\n"
+        '  return wrk.format("GET", r[1], {[r[2]] = r[3]})\n'
+        "end\n"
+    )
+    return str(script)
+
+
 def wrk(path, headers=(), lua=None):
     cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency"]
     for h in headers:
@@ -222,6 +285,38 @@ def wrk(path, headers=(), lua=None):
     return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "non2xx": int(errors.group(1)) if errors else 0}
 
 
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def cold_after_a_change(requests, tokens):
+    """Each request right after its runner logged a session (not timed): p50/p99 ms of the GETs alone."""
+    times = []
+    change = json.dumps(
+        {
+            "date": str(date.today()),
+            "notes": POST_NOTE,
+            "sets": [{"exercise": "goblet-squat", "reps": 8, "load_kg": 20}],
+        }
+    ).encode()
+    for i in range(COLD_REQUESTS):
+        path, header, value, runner = requests[i % len(requests)]
+        post = urllib.request.Request(
+            f"http://127.0.0.1:{PORT}/api/v1/sessions/",
+            data=change,
+            headers={"Content-Type": "application/json", "Authorization": f"Token {tokens[runner]}"},
+        )
+        urllib.request.urlopen(post, timeout=10).read()
+        get = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={header: value})
+        start = time.perf_counter()
+        with urllib.request.urlopen(get, timeout=10) as response:
+            response.read()
+            assert response.status == 200, (path, response.status)
+        times.append((time.perf_counter() - start) * 1000)
+    return {"p50": percentile(times, 0.5), "p99": percentile(times, 0.99)}
+
+
 def main():
     if not shutil.which("wrk"):
         sys.exit("bench: wrk is missing: apt-get install wrk")
@@ -229,12 +324,10 @@ def main():
     build()
     from django.db import connections
 
-    from exercises.models import Exercise
-
     slug = "single-leg-romanian-deadlift"
-    assert Exercise.objects.filter(slug=slug).exists()
-    heavy_cookie, month_cookie = login_cookie(HEAVY), login_cookie(MONTH)
-    heavy_token = token(HEAVY)
+    cookies = {name: login_cookie(name) for name in HEAVY + MONTH}
+    tokens = {name: token(name) for name in HEAVY + MONTH}
+    forms = {name: f"/log/planned/{planned_28(name)}/" for name in HEAVY}
     connections.close_all()
     sets = [
         {"exercise": "goblet-squat", "reps": 10, "load_kg": 24},
@@ -242,31 +335,45 @@ def main():
         {"exercise": "hip-thrust", "reps": 12, "load_kg": 60},
     ]
     post_body = json.dumps({"date": str(date.today()), "notes": POST_NOTE, "sets": sets})
-    # Many runners logging at once is what production sees; every request from one runner (its writes
-    # queue on that runner's profile row, which each write bumps) is measured as well.
     many = post_script("bench-post-many.lua", post_body, [token(f"bench-{i:04d}") for i in range(POSTERS)])
-    one = post_script("bench-post-one.lua", post_body, [heavy_token])
-    cases = [
-        ("/healthz", None, [], None),
-        ("/exercises/", None, [], None),
-        (f"/exercises/{slug}/", None, [], None),
-        ("/programs/posterior-chain/", None, [], None),
-        ("/today/", HEAVY, [f"Cookie: {heavy_cookie}"], None),
-        ("/log/", HEAVY, [f"Cookie: {heavy_cookie}"], None),
-        ("/progress/", HEAVY, [f"Cookie: {heavy_cookie}"], None),
-        ("/progress/ (one month)", MONTH, [f"Cookie: {month_cookie}"], None),
-        ("/api/v1/exercises/", None, [], None),
-        ("/api/v1/sessions/", HEAVY, [f"Authorization: Token {heavy_token}"], None),
-        (f"POST /api/v1/sessions/ ({POSTERS} runners)", HEAVY, [], many),
-        ("POST /api/v1/sessions/ (one runner)", HEAVY, [], one),
+
+    def signed_in(label, path_of, runners=HEAVY, api=False):
+        """Requests of `path_of(runner)` by each runner in turn, with a cookie (pages) or a token (API)."""
+        if api:
+            requests = [(path_of(r), "Authorization", f"Token {tokens[r]}", r) for r in runners]
+        else:
+            requests = [(path_of(r), "Cookie", cookies[r], r) for r in runners]
+        name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        return (label, runners[0], requests, rotation_script(f"bench-{name}.lua", [q[:3] for q in requests]))
+
+    anonymous = [
+        ("/healthz", None, None, None),
+        ("/exercises/", None, None, None),
+        (f"/exercises/{slug}/", None, None, None),
+        ("/programs/posterior-chain/", None, None, None),
+        ("/api/v1/exercises/", None, None, None),
+        (f"/api/v1/exercises/{slug}/", None, None, None),
+        ("/api/v1/programs/", None, None, None),
+        ("/api/v1/programs/posterior-chain/", None, None, None),
     ]
+    runner_pages = [
+        signed_in("/today/", lambda r: "/today/"),
+        signed_in("/log/", lambda r: "/log/"),
+        signed_in("/progress/", lambda r: "/progress/"),
+        signed_in("/progress/ (one month)", lambda r: "/progress/", runners=MONTH),
+        signed_in(f"/progress/{slug}/", lambda r: f"/progress/{slug}/"),
+        signed_in("/log/planned/<id>/ (28 sets)", lambda r: forms[r]),
+        signed_in("/api/v1/sessions/", lambda r: "/api/v1/sessions/", api=True),
+        signed_in(f"/api/v1/progress/{slug}/", lambda r: f"/api/v1/progress/{slug}/", api=True),
+        signed_in("/api/v1/enrollments/", lambda r: "/api/v1/enrollments/", api=True),
+    ]
+    cases = anonymous + runner_pages + [(f"POST /api/v1/sessions/ ({POSTERS} runners)", HEAVY[0], None, many)]
     cases = [c for c in cases if c[0] == "/healthz" or not ONLY or any(part in c[0] for part in ONLY)]
-    env = dict(os.environ)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}"]
         + ["--log-level", "warning"],
         cwd=ROOT,
-        env=env,
+        env=dict(os.environ),
         stdout=subprocess.DEVNULL,
     )
     try:
@@ -277,53 +384,65 @@ def main():
             except OSError:
                 time.sleep(0.2)
         results = []
-        for label, user, headers, script in cases:
-            path = label.split(" ")[1] if label.startswith("POST") else label.split(" ")[0]
-            wrk(path, headers, script)  # warm-up run, not recorded
-            numbers = wrk(path, headers, script)
+        for label, user, requests, script in cases:
+            path = label.split(" ")[1] if label.startswith("POST") else (requests[0][0] if requests else label)
+            wrk(path, (), script)  # warm-up run, not recorded
+            numbers = wrk(path, (), script)
             if label.startswith("POST"):
                 queries = queries_per_request(path, user, "post", post_body)
             else:
                 queries = queries_per_request(path, user)
-            numbers.update(label=label, queries=queries)
+            numbers.update(label=label, queries=queries, cold=None)
+            if requests:
+                numbers["cold"] = cold_after_a_change(requests, tokens)
             results.append(numbers)
-            rps, p50, p99 = numbers["rps"], numbers["p50"], numbers["p99"]
-            print(f"bench: {label:28} {rps:8.1f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms")
+            cold = numbers["cold"]
+            print(
+                f"bench: {label:36} {numbers['rps']:8.1f} req/s  p50 {numbers['p50']:6.1f} ms  "
+                f"p99 {numbers['p99']:6.1f} ms"
+                + (f"  cold p50 {cold['p50']:.1f} p99 {cold['p99']:.1f}" if cold else "")
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
-    report(results)
+    render = subprocess.run(
+        [sys.executable, "-m", "tests.bench.render"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    report(results, render)
 
 
-def report(results):
+def report(results, render):
     base = results[0]["rps"]
     lines = [
-        "| endpoint | req/s | p50 ms | p99 ms | queries cold / warm | throughput vs /healthz | non-2xx |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | req/s | p50 ms | p99 ms | vs /healthz | cold after a change p50 / p99 ms | queries | non-2xx |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        cold = f"{r['cold']['p50']:.1f} / {r['cold']['p99']:.1f}" if r["cold"] else "—"
         lines.append(
-            f"| `{r['label']}` | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
-            f"{r['queries'][0]} / {r['queries'][1]} | {r['rps'] / base:.0%} | {r['non2xx']} |"
+            f"| `{r['label']}` | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['rps'] / base:.2f}× | "
+            f"{cold} | {r['queries']} | {r['non2xx']} |"
         )
     table = "\n".join(lines)
     print(table)
+    print(render)
     if ONLY:
         return  # a partial run is for trying something out, not for the record
     heavy = next(r for r in results if r["label"] == "/progress/")
     month = next(r for r in results if r["label"] == "/progress/ (one month)")
-    print(f"bench: /progress/ heavy vs one month: p50 {heavy['p50'] / month['p50']:.2f}x")
+    ratio = heavy["cold"]["p50"] / month["cold"]["p50"]
+    print(f"bench: /progress/ five years vs one month, cold p50: {ratio:.2f}x")
     machine = (
         f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
         f"Python {platform.python_version()}, database {DB_URL.split('://')[0]}, gunicorn 2 sync workers, "
-        f"wrk -t2 -c{CONNECTIONS} -d{DURATION}"
+        f"wrk -t2 -c{CONNECTIONS} -d{DURATION}, {HEAVY_RUNNERS} five-year runners in turn"
     )
     out = ROOT / "docs" / "bench-latest.md"
     out.write_text(
         f"Run on {date.today()}: {machine}\n\n{table}\n\n"
-        f"/progress/ heavy runner vs one-month runner, p50 ratio: {heavy['p50'] / month['p50']:.2f}x\n"
+        f"/progress/ five-year runner vs one-month runner, cold p50 ratio: {ratio:.2f}x\n\n{render}\n"
     )
-    print(f"bench: table written to {out.relative_to(ROOT)}; copy it into docs/performance.md with your notes")
+    print(f"bench: tables written to {out.relative_to(ROOT)}; copy them into docs/performance.md with your notes")
 
 
 if __name__ == "__main__":
