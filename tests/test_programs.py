@@ -6,7 +6,7 @@ import pytest
 
 from programs import content as program_content
 from programs import services as program_services
-from programs.models import Prescription, Program
+from programs.models import Prescription, Program, ProgramWeek
 
 PROGRAMS = {p["slug"]: p for p in program_content.read()["programs"]}
 
@@ -69,21 +69,25 @@ def test_bodyweight_home_follows_the_seed_table_in_order(content):
             assert [p.exercise.slug for p in session] == [slug for slug, _, _ in SEED_001], f"week {number}"
             for p, (slug, (reps_min, reps_max), per_side) in zip(session, SEED_001, strict=True):
                 where = f"week {number} {slug}"
-                assert 2 <= p.sets <= 4, where
-                assert (p.reps_min, p.reps_max) == (reps_min, reps_max), where
+                if slug == "lateral-hop-over":  # kept to a beginner's jumping budget, under the table's reps
+                    assert p.reps_max <= reps_min and 2 <= p.sets <= 3, where
+                else:
+                    assert 2 <= p.sets <= 4, where
+                    assert (p.reps_min, p.reps_max) == (reps_min, reps_max), where
                 assert p.duration_s is None, where
                 assert p.per_side is per_side, where
                 assert 45 <= p.rest_s <= 60, where
                 assert p.load, where
 
 
-def test_bodyweight_home_sets_rise_from_two_toward_four(content):
+def test_bodyweight_home_sets_rise_then_ease_off_in_week_4(content):
     _, plan = weeks("bodyweight-home")
     sets_by_week = [max(p.sets for s in plan[w] for p in s) for w in sorted(plan)]
     assert min(p.sets for s in plan[1] for p in s) == 2
-    assert sets_by_week == sorted(sets_by_week), "sets never drop from one week to the next"
-    assert sets_by_week[-1] > sets_by_week[0]
-    assert sets_by_week[-1] <= 4
+    assert sets_by_week[:3] == sorted(sets_by_week[:3]), "sets never drop while the block builds"
+    assert sets_by_week[2] > sets_by_week[0] and sets_by_week[2] <= 4
+    assert sets_by_week[3] < sets_by_week[2], "week 4 is the easier week"
+    assert ProgramWeek.objects.get(program__slug="bodyweight-home", number=4).phase == "deload"
 
 
 def test_bodyweight_home_timing_and_warmup(content):
@@ -102,7 +106,7 @@ def test_posterior_chain_is_four_weeks_of_one_to_two_sessions(content):
     for number, sessions in plan.items():
         assert 1 <= len(sessions) <= 2, f"week {number}"
         for session in sessions:
-            assert 2 <= len(session) <= 3, f"week {number}"
+            assert 3 <= len(session) <= 4, f"week {number}"
 
 
 def test_posterior_chain_works_hamstrings_and_glutes(content):
@@ -113,7 +117,7 @@ def test_posterior_chain_works_hamstrings_and_glutes(content):
             for p in session:
                 used.add(p.exercise.slug)
                 primary = {m.slug for m in p.exercise.primary_muscles.all()}
-                assert primary & {"hamstrings", "glutes"}, p.exercise.slug
+                assert primary & {"hamstrings", "glutes", "calves", "soleus"}, p.exercise.slug
                 assert p.exercise.pattern != "upper"
     assert {"stiff-legged-deadlift", "hamstring-curl"} <= used
     assert any("deadlift" in slug and slug != "stiff-legged-deadlift" for slug in used)
@@ -137,37 +141,41 @@ def test_posterior_chain_loads_are_guided(content):
 # ---------------------------------------------------------------- plyometric block (seed 002)
 
 
-def test_plyometric_week_one_is_the_seed_workout(content):
+def test_plyometric_week_four_is_the_article_workout(content):
     program, plan = weeks("plyometric")
-    for session in plan[1]:
-        assert [(p.exercise.slug, p.sets, p.reps_min, p.reps_max) for p in session] == [
-            (slug, sets, reps, reps) for slug, sets, reps in SEED_002_PLYO
-        ]
+    for session in plan[4]:
+        drills = [(p.exercise.slug, p.sets, p.reps_min, p.reps_max) for p in session if p.exercise.slug != "pogo-hop"]
+        assert drills == [(slug, sets, reps, reps) for slug, sets, reps in SEED_002_PLYO]
 
 
-def test_plyometric_every_session_has_the_five_drills_and_45_s_rests(content):
+def test_plyometric_weeks_4_to_6_have_the_five_drills_and_45_s_rests(content):
     _, plan = weeks("plyometric")
-    for number, sessions in plan.items():
-        for session in sessions:
-            assert [p.exercise.slug for p in session] == [slug for slug, _, _ in SEED_002_PLYO], f"week {number}"
-            assert {p.rest_s for p in session} == {45}, f"week {number}"
+    for number in (4, 5, 6):
+        for session in plan[number]:
+            drills = [p for p in session if p.exercise.slug != "pogo-hop"]
+            assert [p.exercise.slug for p in drills] == [slug for slug, _, _ in SEED_002_PLYO], f"week {number}"
+            assert {p.rest_s for p in drills} == {45}, f"week {number}"
+    early = {p.exercise.slug for n in (1, 2, 3) for s in plan[n] for p in s}
+    assert not early & {"tuck-jump", "clap-press-up"}, "the hardest drills wait for week 4"
 
 
 def test_plyometric_rules(content):
     program, plan = weeks("plyometric")
     assert program.is_plyometric
-    assert (program.duration_min, program.duration_max) == (20, 30)
-    assert program.min_hours_between == 48
+    assert (program.duration_min, program.duration_max) == (15, 25)
+    assert program.min_hours_between == 72
+    assert program.level == "intermediate"
     assert program.weeks == len(plan) >= 3
     assert re.search(r"2 (out )?of 5", program.summary + program.goal + program.progression)
 
 
-def test_plyometric_later_weeks_have_more_ground_contacts(content):
+def test_plyometric_contacts_stay_flat_while_the_drills_get_harder(content):
     _, plan = weeks("plyometric")
     first = contacts(plan[1])
-    assert first == 2 * (5 * 2 * 3 + 5)  # two sessions of 2×5 bounds, split jumps, squat jumps and 1×5 tuck jumps
-    for number in sorted(plan)[1:]:
-        assert contacts(plan[number]) > first, f"week {number}"
+    assert first == 2 * (3 * 5 + 2 * 10 + 2 * 5)  # two sessions of 3×5 snap-downs, 2×10 pogo hops, 2×5 squat jumps
+    for number in sorted(plan):
+        assert contacts(plan[number]) <= 120, f"week {number}"
+    assert contacts(plan[6]) < contacts(plan[5]), "week 6 eases off"
 
 
 # ---------------------------------------------------------------- pages
@@ -210,7 +218,7 @@ def test_program_page_shows_the_progression_reasoning_and_rules(client, content,
 def test_plyometric_page_shows_ground_contacts_per_session(client, content):
     html = client.get("/programs/plyometric/").content.decode()
     week1 = html[html.index('id="week-1"') : html.index('id="week-2"')]
-    assert week1.count("35 ground contacts") == 2
+    assert week1.count("45 ground contacts") == 2
     assert "ground contacts" not in client.get("/programs/posterior-chain/").content.decode()
 
 
