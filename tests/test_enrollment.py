@@ -72,11 +72,11 @@ def test_enrol_page_suggests_days_from_the_runners_settings(client_logged_in, us
 @pytest.mark.parametrize(
     ("slug", "weekdays", "long_run", "warning"),
     [
-        ("plyometric", [MON, TUE], None, "48 hours"),
+        ("plyometric", [MON, TUE], None, "72 hours"),
         ("posterior-chain", [WED, SAT], SUN, "day before your long run"),
         ("posterior-chain", [MON, WED, FRI], None, "at most 2 sessions a week"),
     ],
-    ids=["plyometric-48h", "long-run", "too-many-days"],
+    ids=["plyometric-72h", "long-run", "too-many-days"],
 )
 def test_warnings_are_shown_and_start_anyway_enrols(
     client_logged_in, user, content, today, slug, weekdays, long_run, warning
@@ -484,7 +484,7 @@ def test_post_enrollment_starts_today_by_default_and_returns_warnings(api_user, 
     body = response.json()
     assert body["start_date"] == TODAY.isoformat()
     assert len(body["warnings"]) == 2
-    assert any("48 hours" in w for w in body["warnings"]) and any("long run" in w for w in body["warnings"])
+    assert any("72 hours" in w for w in body["warnings"]) and any("long run" in w for w in body["warnings"])
 
 
 @pytest.mark.parametrize(
