@@ -90,8 +90,8 @@ STRONG_NAMES = {
     "deadlift barbell": "conventional-deadlift",
     "deadlift dumbbell": "conventional-deadlift",
     "trap bar deadlift": "conventional-deadlift",
-    "romanian deadlift barbell": "stiff-legged-deadlift",
-    "romanian deadlift dumbbell": "stiff-legged-deadlift",
+    "romanian deadlift barbell": "romanian-deadlift",
+    "romanian deadlift dumbbell": "romanian-deadlift",
     "stiff leg deadlift": "stiff-legged-deadlift",
     "single leg romanian deadlift": "single-leg-romanian-deadlift",
     "bulgarian split squat": "rear-foot-elevated-split-squat",
@@ -121,7 +121,11 @@ STRONG_NAMES = {
     "upright row barbell": "upright-row",
     "upright row band": "upright-row",
     "push up": "press-up",
-    "russian twist": "swiss-ball-russian-twist",
+    "russian twist": "medicine-ball-russian-twist",
+    "plank": "plank",
+    "sit up": "sit-up",
+    "triceps dip": "triceps-dip",
+    "bench dip": "triceps-dip",
 }
 
 
