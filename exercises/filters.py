@@ -5,6 +5,7 @@ from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from . import widgets
 from .models import Equipment, Exercise, Muscle
 
 TRUE_VALUES = {"true", "on", "1", "yes"}
@@ -41,13 +42,24 @@ class FlagFilter(django_filters.BooleanFilter):
 class ExerciseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search", max_length=100)
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=100)
+    # The selects write their options in Python (exercises.widgets): the same markup, without a template each.
     muscle = django_filters.ModelChoiceFilter(
-        queryset=Muscle.objects.all(), to_field_name="slug", method="filter_muscle", empty_label="Any muscle"
+        queryset=Muscle.objects.all(),
+        to_field_name="slug",
+        method="filter_muscle",
+        empty_label="Any muscle",
+        widget=widgets.Select,
     )
     equipment = django_filters.ModelChoiceFilter(
-        queryset=Equipment.objects.all(), to_field_name="slug", field_name="equipment", empty_label="Any equipment"
+        queryset=Equipment.objects.all(),
+        to_field_name="slug",
+        field_name="equipment",
+        empty_label="Any equipment",
+        widget=widgets.Select,
     )
-    pattern = django_filters.ChoiceFilter(choices=Exercise.Pattern.choices, empty_label="Any pattern")
+    pattern = django_filters.ChoiceFilter(
+        choices=Exercise.Pattern.choices, empty_label="Any pattern", widget=widgets.Select
+    )
     no_equipment = FlagFilter(method="filter_no_equipment", label="No equipment (home-friendly)")
 
     class Meta:

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from functools import cache
 
 from django.core.paginator import Paginator
@@ -11,6 +12,24 @@ from .filters import ExerciseFilter
 from .models import Exercise
 
 
+def card_lists(exercises):
+    """Give each exercise the names its library card lists (`muscle_names`, `equipment_names`), by name.
+
+    Two small queries for the whole page and no model instance per name: prefetching the relations instead
+    costs about 50 µs an exercise per relation, most of the time the list took to build.
+    """
+    ids = [e.pk for e in exercises]
+    muscles, equipment = defaultdict(list), defaultdict(list)
+    rows = Exercise.primary_muscles.through.objects.filter(exercise_id__in=ids).order_by("muscle__name")
+    for exercise_id, name in rows.values_list("exercise_id", "muscle__name"):
+        muscles[exercise_id].append(name)
+    rows = Exercise.equipment.through.objects.filter(exercise_id__in=ids).order_by("equipment__name")
+    for exercise_id, name in rows.values_list("exercise_id", "equipment__name"):
+        equipment[exercise_id].append(name)
+    for e in exercises:
+        e.muscle_names, e.equipment_names = muscles[e.pk], equipment[e.pk]
+
+
 @require_safe
 def exercise_list(request):
     """The library: search and filters combine, and the URL holds them so a view can be bookmarked."""
@@ -20,10 +39,11 @@ def exercise_list(request):
     key = f"exercises:list:{hashed(query.urlencode())}"
 
     def filtered():
-        filterset = ExerciseFilter(request.GET or None, queryset=Exercise.objects.with_lists())
+        filterset = ExerciseFilter(request.GET or None, queryset=Exercise.objects.all())
         # An invalid filter (say, an unknown muscle) shows its message and the whole library.
-        exercises = filterset.qs if filterset.is_bound and filterset.is_valid() else Exercise.objects.with_lists()
+        exercises = filterset.qs if filterset.is_bound and filterset.is_valid() else Exercise.objects.all()
         page = Paginator(exercises, 50).get_page(request.GET.get("page"))
+        card_lists(page)
         return {"filter": filterset, "page": page, "query": query.urlencode()}
 
     # The results depend on the page as well; the filter form does not.

@@ -3,11 +3,14 @@ from decimal import Decimal
 
 from django import forms
 from django.forms import formset_factory
+from django.utils import timezone
 
+from exercises import widgets
 from exercises.models import Exercise
 from programs.models import Program
 
-from .models import MAX_DURATION_S, MAX_LOAD_KG, MAX_REPS, RPE_CHOICES, LoggedSet, Session
+from . import rules
+from .models import RPE_CHOICES, LoggedSet, Session
 from .units import exact, from_kg, to_kg
 
 
@@ -33,6 +36,16 @@ class SessionForm(forms.ModelForm):
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("client_token", uuid.uuid4())
 
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if problem := rules.date_problem(value, timezone.localdate()):
+            raise forms.ValidationError(problem)
+        return value
+
+    def details(self):
+        """The session fields for logbook.services, from the cleaned form."""
+        return {name: self.cleaned_data.get(name) for name in self._meta.fields}
+
     def clean_client_token(self):
         # A mangled token is no reason to refuse a session: it just gets a fresh one.
         return parse_token(self.cleaned_data.get("client_token"))
@@ -47,8 +60,8 @@ def parse_token(value):
 
 
 def exercise_library():
-    """The library as a list, for the exercise select of every set row."""
-    return list(Exercise.objects.order_by("name"))
+    """The library, for the exercise select of every set row: one query, and its options written once a page."""
+    return widgets.ExerciseOptions(Exercise.objects.order_by("name"))
 
 
 def to_decimal(value):
@@ -63,39 +76,42 @@ class SetForm(forms.Form):
     """One logged set; the load is typed in the runner's unit and stored in kg."""
 
     # Choices come from one list shared by every row of the formset: one query per page, not per row.
-    exercise = forms.TypedChoiceField(choices=[], required=False, empty_value=None)
-    reps = forms.IntegerField(min_value=1, max_value=MAX_REPS, required=False)
-    duration_s = forms.IntegerField(min_value=1, max_value=MAX_DURATION_S, required=False, label="Seconds")
-    load = forms.DecimalField(min_value=0, max_digits=8, decimal_places=3, required=False)
-    side = forms.ChoiceField(choices=LoggedSet.Side.choices, initial=LoggedSet.Side.BOTH)
+    exercise = forms.TypedChoiceField(choices=[], required=False, empty_value=None, widget=widgets.ExercisePicker)
+    # Fields only parse what was typed; logbook.rules says what is allowed (clean()).
+    reps = forms.IntegerField(required=False, widget=widgets.NumberInput)
+    duration_s = forms.IntegerField(required=False, label="Seconds", widget=widgets.NumberInput)
+    load = forms.DecimalField(max_digits=8, decimal_places=3, required=False, widget=widgets.NumberInput)
+    side = forms.ChoiceField(choices=LoggedSet.Side.choices, initial=LoggedSet.Side.BOTH, widget=widgets.Select)
     rpe = forms.TypedChoiceField(
         choices=[("", "—")] + [(str(v), label) for v, label in RPE_CHOICES],
         coerce=to_decimal,
         empty_value=None,
         required=False,
         label="RPE",
+        widget=widgets.Select,
     )
-    note = forms.CharField(max_length=500, required=False)
+    note = forms.CharField(required=False, widget=widgets.TextInput)
     # Not edited on the page, but kept: a warm-up stays a warm-up, an imported distance stays, and
     # a set imported under a name the library does not know keeps that name until one is chosen.
-    exercise_name = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
-    kind = forms.ChoiceField(choices=LoggedSet.Kind.choices, required=False, widget=forms.HiddenInput)
-    distance_m = forms.DecimalField(
-        max_digits=9, decimal_places=2, min_value=0, required=False, widget=forms.HiddenInput
-    )
+    exercise_name = forms.CharField(required=False, widget=widgets.HiddenInput)
+    kind = forms.ChoiceField(choices=LoggedSet.Kind.choices, required=False, widget=widgets.HiddenInput)
+    distance_m = forms.DecimalField(max_digits=9, decimal_places=2, required=False, widget=widgets.HiddenInput)
 
     def __init__(self, *args, unit="kg", exercises=None, **kwargs):
         self.unit = unit
         super().__init__(*args, **kwargs)
         exercises = exercise_library() if exercises is None else exercises
-        by_pk = {str(e.pk): e for e in exercises}
+        if not isinstance(exercises, widgets.ExerciseOptions):
+            exercises = widgets.ExerciseOptions(exercises)
+        by_pk = exercises.by_pk
         imported = (
             self.data.get(self.add_prefix("exercise_name")) if self.is_bound else self.initial.get("exercise_name")
         )
         field = self.fields["exercise"]
         empty = f"{imported} (not in library)" if imported else "Choose an exercise"
-        field.choices = [("", empty)] + [(pk, e.name) for pk, e in by_pk.items()]
+        field.choices = exercises.choices(empty)
         field.coerce = lambda pk: by_pk.get(str(pk), pk)
+        field.widget.library = exercises  # the page's options, written once for every row
         self.fields["load"].label = f"Load ({unit})"
         self.fields["load"].help_text = "Empty for bodyweight"
         for field in self.fields.values():
@@ -105,18 +121,19 @@ class SetForm(forms.Form):
                 else "form-control form-control-sm"
             )
             field.widget.attrs["class"] = css
-        self.fields["reps"].widget.attrs.update(inputmode="numeric")
-        self.fields["duration_s"].widget.attrs.update(inputmode="numeric")
-        self.fields["load"].widget.attrs.update(inputmode="decimal", step="any")
+        # The browser's own hints, from the same limits the rules check.
+        self.fields["reps"].widget.attrs.update(inputmode="numeric", min=1, max=rules.MAX_REPS)
+        self.fields["duration_s"].widget.attrs.update(inputmode="numeric", min=1, max=rules.MAX_DURATION_S)
+        self.fields["load"].widget.attrs.update(inputmode="decimal", step="any", min=0)
+        self.fields["note"].widget.attrs.update(maxlength=rules.MAX_NOTE)
 
     def clean_load(self):
         load = self.cleaned_data.get("load")
         if load is None:
             return None
-        kg = to_kg(load, self.unit)
-        if kg > MAX_LOAD_KG:
-            raise forms.ValidationError(f"At most {from_kg(MAX_LOAD_KG, self.unit):f} {self.unit}.")
-        return kg
+        if not 0 <= to_kg(load, self.unit) <= rules.MAX_LOAD_KG:  # said in the runner's unit, not in kg
+            raise forms.ValidationError(f"A load runs from 0 to {from_kg(rules.MAX_LOAD_KG, self.unit):f} {self.unit}.")
+        return to_kg(load, self.unit)
 
     def full_clean(self):
         super().full_clean()
@@ -128,23 +145,24 @@ class SetForm(forms.Form):
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
+    # The rule set's field names, where the form calls a field otherwise.
+    FIELD_FOR = {"load_kg": "load"}
+
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and all(cleaned.get(f) is None for f in ("reps", "duration_s", "distance_m")):
-            self.add_error("reps", "Enter the reps, or the seconds for a timed set.")
-        exercise = cleaned.get("exercise")
-        if exercise is None and not cleaned.get("exercise_name") and "exercise" not in self.errors:
-            self.add_error("exercise", forms.Field.default_error_messages["required"])
-        if exercise and not exercise.unilateral and cleaned.get("side") not in (None, LoggedSet.Side.BOTH):
-            self.add_error("side", f"{exercise.name} works both sides together; choose “Both”.")
+        if self.errors:
+            return cleaned  # a field could not even be read; its own message says why
+        for name, message in rules.set_problems(**self.as_row()).items():
+            name = self.FIELD_FOR.get(name, name)
+            self.add_error(name if name in self.fields else None, message)
         return cleaned
 
     def as_row(self):
         """The LoggedSet fields this form stands for."""
         data = self.cleaned_data
         return {
-            "exercise": data["exercise"],
-            "exercise_name": "" if data["exercise"] else data.get("exercise_name") or "",
+            "exercise": data.get("exercise"),
+            "exercise_name": "" if data.get("exercise") else data.get("exercise_name") or "",
             "reps": data.get("reps"),
             "duration_s": data.get("duration_s"),
             "load_kg": data.get("load"),
@@ -162,8 +180,8 @@ class BaseSetFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         kept = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
-        if not kept:
-            raise forms.ValidationError("Log at least one set.")
+        if problem := rules.sets_problem(len(kept)):
+            raise forms.ValidationError(problem)
 
     def rows(self):
         return [f.as_row() for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
@@ -176,10 +194,10 @@ SetFormSet = formset_factory(
     min_num=1,
     validate_min=False,
     can_delete=True,
-    max_num=200,
+    max_num=rules.MAX_SETS,
     # Never build more forms than that, whatever TOTAL_FORMS says (Django's default allows 1,200,
     # which takes one request half a minute to render).
-    absolute_max=200,
+    absolute_max=rules.MAX_SETS,
 )
 
 
@@ -202,10 +220,18 @@ def set_initial(logged, unit):
 
 class HistoryFilterForm(forms.Form):
     program = forms.ModelChoiceField(
-        queryset=Program.objects.order_by("name"), to_field_name="slug", required=False, empty_label="Any program"
+        queryset=Program.objects.order_by("name").only("slug", "name"),  # all the select shows
+        to_field_name="slug",
+        required=False,
+        empty_label="Any program",
+        widget=widgets.Select(attrs={"class": "form-select"}),
     )
     exercise = forms.ModelChoiceField(
-        queryset=Exercise.objects.order_by("name"), to_field_name="slug", required=False, empty_label="Any exercise"
+        queryset=Exercise.objects.order_by("name").only("slug", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any exercise",
+        widget=widgets.Select(attrs={"class": "form-select"}),
     )
 
 

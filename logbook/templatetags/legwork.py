@@ -1,5 +1,11 @@
-from django import template
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import zip_longest
 
+from django import template
+from django.template.defaultfilters import date as format_date
+from django.utils.html import format_html, format_html_join
+
+from exercises.templatetags.lean import route
 from logbook.units import format_load, from_kg
 
 register = template.Library()
@@ -38,14 +44,147 @@ def sets_line(sets, unit):
 
 
 @register.filter
-def index(sequence, position):
-    """sequence[position], or None when out of range."""
-    try:
-        return sequence[position]
-    except (IndexError, TypeError, KeyError):
-        return None
-
-
-@register.filter
 def listify(value):
     return [value] if value is not None else []
+
+
+# --- the log form's set rows ------------------------------------------------------------------------------
+# A page of 28 set rows has about 300 fields: each row's cells are written here in one call instead of by
+# a template loop per field, and the widgets write their own markup (exercises.widgets).
+
+
+@register.simple_tag
+def with_hints(formset, hints):
+    """(form, hint) for each form of the formset; the hint is None past the end of `hints` (or without any)."""
+    return zip_longest(formset, hints or [])
+
+
+def _errors(bound, messages):
+    """A field's (or a row's) messages under the id its input's aria-describedby names."""
+    if not messages:
+        return ""
+    return format_html(
+        '<div id="{}">{}</div>',
+        f"{bound.auto_id}_error",
+        format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((m,) for m in messages)),
+    )
+
+
+@register.simple_tag
+def set_cells(form, number):
+    """The cells of set row `number`: each visible field with a label naming the set, its help and its errors,
+    then the Remove checkbox with the row's hidden fields and its own errors."""
+    cells = []
+    for field in form.visible_fields():
+        if field.name == "DELETE":
+            continue
+        help_text = (
+            format_html('<span class="visually-hidden" id="{}_helptext">{}</span>', field.auto_id, field.help_text)
+            if field.help_text
+            else ""
+        )
+        cells.append(
+            format_html(
+                '<td><label class="visually-hidden" for="{}">Set {} {}</label>{}{}{}</td>',
+                field.id_for_label,
+                number,
+                field.label,
+                str(field),
+                help_text,
+                _errors(field, field.errors),
+            )
+        )
+    delete = form["DELETE"]
+    non_field = form.non_field_errors()
+    cells.append(
+        format_html(
+            '<td><div class="form-check"><input type="checkbox" class="form-check-input" name="{}" id="{}"{}>'
+            '<label class="form-check-label visually-hidden" for="{}">Remove set {}</label></div>{}{}</td>',
+            delete.html_name,
+            delete.id_for_label,
+            " checked" if delete.value() else "",
+            delete.id_for_label,
+            number,
+            format_html_join("", "{}", ((str(hidden),) for hidden in form.hidden_fields())),
+            format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in non_field)),
+        )
+    )
+    return format_html_join("", "{}", ((cell,) for cell in cells))
+
+
+# --- progress pages ------------------------------------------------------------------------------------------
+
+
+@register.simple_tag
+def svg_chart(chart, chart_id, title, line_label, bar_label):
+    """A line over bars from `figures.chart()`, as an image named by its title and described by the table with
+    the same figures (id `<chart_id>-table`, which the page must have). Nothing when there is no chart."""
+    if not chart:
+        return ""
+    bars = format_html_join(
+        "",
+        '<rect class="bar-volume" x="{}" y="{}" width="{}" height="{}"/>',
+        ((b["x"], b["y"], b["w"], b["h"]) for b in chart["bars"]),
+    )
+    dots = format_html_join("", '<circle class="dot" cx="{}" cy="{}" r="3"/>', chart["dots"])
+    pad, bottom, right = chart["pad"], chart["bottom"], chart["right"]
+    return format_html(
+        "<figure>"
+        '<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-title" '
+        'aria-describedby="{id}-table">'
+        '<title id="{id}-title">{title}</title>'
+        '<line class="axis" x1="{pad}" y1="{bottom}" x2="{right}" y2="{bottom}"/>'
+        '<line class="axis" x1="{pad}" y1="{pad}" x2="{pad}" y2="{bottom}"/>'
+        '{bars}<polyline class="line-load" points="{polyline}"/>{dots}'
+        '<text x="4" y="{label_y}">{line_label} max {line_max}</text>'
+        '<text x="{right}" y="{label_y}" text-anchor="end">{bar_label} max {bar_max}</text>'
+        "</svg>"
+        '<figcaption class="small text-body-secondary">Line: {line_label}. Bars: {bar_label}. '
+        "The table below has the same figures.</figcaption>"
+        "</figure>",
+        width=chart["width"],
+        height=chart["height"],
+        id=chart_id,
+        title=title,
+        pad=pad,
+        bottom=bottom,
+        right=right,
+        bars=bars,
+        polyline=chart["polyline"],
+        dots=dots,
+        label_y=pad - 8,
+        line_label=line_label,
+        line_max=chart["line_max"],
+        bar_label=bar_label,
+        bar_max=chart["bar_max"],
+    )
+
+
+def one_decimal(value):
+    """`value|floatformat:"-1"`: a whole number as it is, anything else to one decimal place."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value or 0))
+    if number == number.to_integral_value():
+        return f"{number:.0f}"
+    return f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
+
+
+@register.simple_tag
+def week_cells(values):
+    """One `<td>` per week of a muscle's row in the weekly sets table."""
+    return format_html_join("", "<td>{}</td>", ((one_decimal(v),) for v in values))
+
+
+@register.simple_tag
+def history_cells(point, unit):
+    """One row of an exercise's session table (figures.history): the session's date, linking to it, then
+    sets, reps, heaviest load, volume and best estimated 1RM in the runner's unit."""
+    return format_html(
+        '<th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>',
+        route(point["session_id"], "logbook:detail"),
+        format_date(point["session__date"], "j M Y"),
+        point["sets"],
+        "—" if point["total_reps"] is None else point["total_reps"],
+        in_unit(point["max_load"], unit) or "—",
+        in_unit(point["volume"], unit) or "0",
+        in_unit(point["best_e1rm"], unit) or "—",
+    )
