@@ -307,4 +307,3 @@ def _append_figures(session, new_sets):
     if records:
         LoggedSet.objects.filter(pk__in=records).update(is_record=True)
     return slow
-

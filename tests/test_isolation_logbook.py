@@ -46,6 +46,7 @@ def owner(content, today):
         D(2026, 3, 2),
         {"exercise": "tuck-jump", "reps": 5, "note": SECRET},
         {"exercise": "tuck-jump", "reps": 5},
+        {"exercise": "snap-down", "reps": 5},  # in the block's next session too: "last time" on /today/
         name="Owner plyo",
         notes=SECRET,
         planned=planned,

@@ -187,19 +187,16 @@ def test_planned_form_is_prefilled_from_the_plan(client_logged_in, planned, last
     assert data["date"] == "2026-03-04"
     assert data["name"] == "Four-week posterior-chain block · Session A"
     got = [(r["exercise"], r["reps"], r["duration_s"], r["load"], r["side"], r["rpe"]) for r in rows(data)]
-    dl, ht, hc = (str(ex(s).pk) for s in ("conventional-deadlift", "hip-thrust", "hamstring-curl"))
+    dl, ht, hc, calf = (
+        str(ex(s).pk) for s in ("conventional-deadlift", "hip-thrust", "hamstring-curl", "bent-knee-calf-raise")
+    )
     # 3 sets of each prescription, at the top of the prescribed range, with last time's heaviest load.
-    assert got == [
-        (dl, "12", "", "85", "both", ""),
-        (dl, "12", "", "85", "both", ""),
-        (dl, "12", "", "85", "both", ""),
-        (ht, "15", "", "", "both", ""),
-        (ht, "15", "", "", "both", ""),
-        (ht, "15", "", "", "both", ""),
-        (hc, "12", "", "", "both", ""),
-        (hc, "12", "", "", "both", ""),
-        (hc, "12", "", "", "both", ""),
-    ]
+    assert got == (
+        [(dl, "12", "", "85", "both", "")] * 3
+        + [(ht, "14", "", "", "both", "")] * 3
+        + [(hc, "12", "", "", "both", "")] * 3
+        + [(calf, "15", "", "", "both", "")] * 3
+    )
     page = text(response)
     assert "Conventional deadlift : 3 × 10–12" in page
     assert "Last time (25 Feb): 10 @ 80 kg, 10 @ 82.5 kg, 10 @ 85 kg" in page
@@ -217,15 +214,15 @@ def test_prefilled_loads_are_plain_numbers_in_the_runner_s_unit(client_logged_in
         {"exercise": "hamstring-curl", "reps": 12, "load_kg": Decimal(20)},
     )
     loads = [r["load"] for r in rows(read_form(client_logged_in.get(url_for(planned))))]
-    assert loads == ["100"] * 3 + ["61.25"] * 3 + ["20"] * 3
+    assert loads == ["100"] * 3 + ["61.25"] * 3 + ["20"] * 3 + [""] * 3  # calf raises: never logged
     user.profile.unit = "lb"
     user.profile.save()
     loads = [r["load"] for r in rows(read_form(client_logged_in.get(url_for(planned))))]
-    assert loads == ["220.462"] * 3 + ["135.033"] * 3 + ["44.092"] * 3  # exact, so they save back unchanged
+    assert loads == ["220.462"] * 3 + ["135.033"] * 3 + ["44.092"] * 3 + [""] * 3  # exact, so they save back unchanged
     # Saved as prescribed, the loads are last time's to the gram.
     submit(client_logged_in, url_for(planned), button="as_prescribed")
     logged = Session.objects.get(planned_session=planned).sets.order_by("order").values_list("load_kg", flat=True)
-    assert list(logged) == [Decimal(100)] * 3 + [Decimal("61.25")] * 3 + [Decimal(20)] * 3
+    assert list(logged) == [Decimal(100)] * 3 + [Decimal("61.25")] * 3 + [Decimal(20)] * 3 + [None] * 3
 
 
 def test_done_as_prescribed_logs_every_set_and_today_moves_on(client_logged_in, user, planned, last_week):
@@ -240,8 +237,9 @@ def test_done_as_prescribed_logs_every_set_and_today_moves_on(client_logged_in, 
     assert (
         logged
         == [("conventional-deadlift", 12, Decimal(85), "both")] * 3
-        + [("hip-thrust", 15, None, "both")] * 3
+        + [("hip-thrust", 14, None, "both")] * 3
         + [("hamstring-curl", 12, None, "both")] * 3
+        + [("bent-knee-calf-raise", 15, None, "both")] * 3
     )
     planned.refresh_from_db()
     assert planned.status == PlannedSession.Status.DONE
@@ -299,21 +297,23 @@ def test_adding_a_set_keeps_everything_typed_and_adds_a_row(client_logged_in, pl
     assert response.status_code == 200
     assert counts() == (1, 4)  # adding a row saves nothing
     shown = read_form(response)
-    assert shown["form-TOTAL_FORMS"] == "10"
+    assert shown["form-TOTAL_FORMS"] == "13"
     for key, value in typed.items():
         if key not in ("form-TOTAL_FORMS", "csrfmiddlewaretoken"):
             assert shown[key] == value, key
-    new_row = rows(shown)[9]
+    new_row = rows(shown)[12]
     # The new row starts as a copy of the last one (same exercise, reps, load) to edit.
-    assert (new_row["exercise"], new_row["reps"], new_row["load"]) == (str(ex("hamstring-curl").pk), "12", "30")
-    shown["form-9-reps"] = "8"
+    assert (new_row["exercise"], new_row["reps"], new_row["load"]) == (str(ex("bent-knee-calf-raise").pk), "15", "")
+    shown["form-12-reps"] = "8"
+    shown["form-12-load"] = "30"
     response = client_logged_in.post(url_for(planned), {**shown, "save": "1"})
     assert response.status_code == 302
     session = Session.objects.get(planned_session=planned)
-    assert session.sets.count() == 10
+    assert session.sets.count() == 13
     assert session.date == D(2026, 3, 3) and session.name == "Tuesday deadlifts" and session.notes == "Felt strong"
     assert session.sets.get(order=1).load_kg == Decimal(90)
-    assert (session.sets.get(order=10).reps, session.sets.get(order=10).load_kg) == (8, Decimal(30))
+    assert session.sets.get(order=9).load_kg == Decimal(30)  # the hamstring curl typed before adding the row
+    assert (session.sets.get(order=13).reps, session.sets.get(order=13).load_kg) == (8, Decimal(30))
 
 
 def test_adding_two_sets_in_a_row(client_logged_in, content):
@@ -332,12 +332,12 @@ def test_removing_a_set(client_logged_in, planned, last_week):
     assert response.status_code == 302
     session = Session.objects.get(planned_session=planned)
     assert list(session.sets.order_by("order").values_list("exercise__slug", flat=True)) == (
-        ["conventional-deadlift"] * 3 + ["hip-thrust"] * 2 + ["hamstring-curl"] * 2
+        ["conventional-deadlift"] * 3 + ["hip-thrust"] * 2 + ["hamstring-curl"] * 2 + ["bent-knee-calf-raise"] * 3
     )
 
 
 def test_removing_every_set_is_refused(client_logged_in, planned):
-    changes = {f"form-{i}-DELETE": "on" for i in range(9)}
+    changes = {f"form-{i}-DELETE": "on" for i in range(12)}
     response = submit(client_logged_in, url_for(planned), changes, "save")
     assert response.status_code == 200
     assert "Log at least one set." in text(response)
@@ -532,11 +532,11 @@ def test_bad_input_on_the_planned_form_keeps_all_rows_and_the_plan_open(client_l
     planned.refresh_from_db()
     assert planned.status == PlannedSession.Status.PLANNED
     shown = read_form(response)
-    assert shown["form-TOTAL_FORMS"] == "9"
+    assert shown["form-TOTAL_FORMS"] == "12"
     for key, value in changes.items():
         assert shown[key] == value
     errors = [sorted(f.errors) for f in response.context["formset"].forms]
-    assert errors == [[], [], ["reps"], [], [], ["load"], [], ["reps"], []]
+    assert errors == [[], [], ["reps"], [], [], ["load"], [], ["reps"], [], [], [], []]
 
 
 def test_pounds_are_stored_in_kg_and_shown_in_pounds(client_logged_in, lb_user, content, today):
@@ -570,7 +570,7 @@ def test_double_submit_of_a_planned_session_creates_one_session(client_logged_in
     assert client_logged_in.post(url_for(planned), data).status_code == 302
     assert client_logged_in.post(url_for(planned), data).status_code == 302
     assert Session.objects.filter(planned_session=planned).count() == 1
-    assert LoggedSet.objects.count() == 9
+    assert LoggedSet.objects.count() == 12
 
 
 def test_a_mangled_client_token_is_not_a_server_error(client_logged_in, content, today):
@@ -785,8 +785,8 @@ def test_log_filters_by_program_and_by_exercise(client_logged_in, user, content,
 def test_log_rows_show_title_sets_volume_and_exercises(client_logged_in, user, planned, last_week):
     submit(client_logged_in, url_for(planned), button="as_prescribed")
     page = text(client_logged_in.get("/log/"))
-    assert "Four-week posterior-chain block · Session A Wed 4 Mar 2026 9 sets · volume 3060 kg" in page
-    assert "Conventional deadlift, Hip thrust, Hamstring curl" in page
+    assert "Four-week posterior-chain block · Session A Wed 4 Mar 2026 12 sets · volume 3060 kg" in page
+    assert "Conventional deadlift, Hip thrust, Hamstring curl, Bent-knee calf raise" in page
 
 
 # --- personal records on save ---------------------------------------------------------------------------

@@ -329,4 +329,4 @@ def test_enrollment_warnings_use_the_runners_long_run(content, runner):
     enrollment = enrol(runner, weekdays=[MON, SAT])
     assert any("long run" in w for w in enrollment.warnings())
     plyo = enrol(runner, slug="plyometric", weekdays=[MON, TUE])
-    assert any("48 hours" in w for w in plyo.warnings())
+    assert any("72 hours" in w for w in plyo.warnings())  # the plyometric block asks 72 h between sessions

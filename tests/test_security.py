@@ -509,6 +509,7 @@ PUBLIC_PAGES = {
     "exercises:detail",
     "programs:list",
     "programs:detail",
+    "programs:race_week",
     "accounts:signup",
     "accounts:login",
     "accounts:logout",

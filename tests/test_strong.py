@@ -30,7 +30,6 @@ AMIGO = SAMPLES / "strong_amigo163_3.csv"
 HEADER = "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE"
 
 
-
 def ex(slug):
     return Exercise.objects.get(slug=slug)
 
