@@ -114,6 +114,12 @@ def api_other(other_user):
     return client
 
 
+@pytest.fixture
+def caching(settings):
+    """Content caching on, as in production (tests otherwise measure content pages uncached)."""
+    settings.LEGWORK_CACHE_CONTENT = True
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     """Every test starts with an empty cache, and measures content pages uncached (the worst case).

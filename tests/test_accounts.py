@@ -12,16 +12,13 @@ from accounts.models import Profile
 from programs import services as program_services
 
 from .factories import PASSWORD, UserFactory
+from .helpers import squashed_html
 
 NEW_PASSWORD = "a-much-longer-new-secret-42"
 
 
 def logged_in_user_id(client):
     return client.session.get("_auth_user_id")
-
-
-def text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 # ---------------------------------------------------------------- sign up
@@ -60,7 +57,7 @@ def test_signup_page_has_labelled_fields(client, db):
 def test_password_validators_reject_weak_passwords(client, db, password, message):
     response = client.post("/accounts/signup/", {"username": "newrunner", "password1": password, "password2": password})
     assert response.status_code == 200
-    assert message in text(response).replace("&#x27;", "'")
+    assert message in squashed_html(response).replace("&#x27;", "'")
     assert not User.objects.filter(username="newrunner").exists()
     assert logged_in_user_id(client) is None
 
@@ -78,7 +75,7 @@ def test_signup_with_a_taken_username(client, user):
         "/accounts/signup/", {"username": user.username, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
     assert response.status_code == 200
-    assert "already exists" in text(response)
+    assert "already exists" in squashed_html(response)
     assert User.objects.filter(username=user.username).count() == 1
 
 
@@ -116,7 +113,7 @@ def test_login_refuses_an_offsite_next(client, user):
 def test_login_with_a_wrong_password(client, user):
     response = client.post("/accounts/login/", {"username": user.username, "password": "nope"})
     assert response.status_code == 200
-    assert "correct username and password" in text(response)
+    assert "correct username and password" in squashed_html(response)
     assert logged_in_user_id(client) is None
 
 
@@ -158,7 +155,7 @@ def test_password_change_needs_the_old_password_and_a_strong_new_one(client_logg
         {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"},
     )
     assert wrong_old.status_code == weak.status_code == 200
-    assert "too common" in text(weak)
+    assert "too common" in squashed_html(weak)
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
 
@@ -183,7 +180,7 @@ def test_password_reset_sends_a_working_link(client, user):
     assert user.check_password(NEW_PASSWORD)
     # The link works once.
     again = client.get(link, follow=True)
-    assert "That link has expired" in text(again)
+    assert "That link has expired" in squashed_html(again)
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing_but_says_the_same(client, db):
@@ -217,7 +214,7 @@ def test_settings_page_saves_unit_weekdays_and_long_run(client_logged_in, user):
     assert profile.hard_run_days == [2]
     assert profile.long_run_day == 6
     assert profile.timing == "hard"
-    assert "Settings saved." in text(client_logged_in.get("/accounts/settings/"))
+    assert "Settings saved." in squashed_html(client_logged_in.get("/accounts/settings/"))
 
 
 def test_saving_settings_never_winds_the_data_version_back(user):
@@ -245,7 +242,7 @@ def test_settings_reject_a_long_run_day_also_marked_hard(client_logged_in, user)
         "/accounts/settings/", {"unit": "lb", "hard_run_days": [2, 6], "long_run_day": "6", "timing": "easy"}
     )
     assert response.status_code == 200
-    assert "also marked as a hard run day" in text(response)
+    assert "also marked as a hard run day" in squashed_html(response)
     profile = Profile.objects.get(user=user)
     assert (profile.unit, profile.hard_run_days, profile.long_run_day) == ("kg", [], None)
 
@@ -288,7 +285,7 @@ def test_settings_unit_shows_loads_in_pounds(client_logged_in, user, content, to
     deadlift = program.workouts_in_order().first().prescriptions.first().exercise
     log_session(user, today - timedelta(days=2), {"exercise": deadlift.slug, "reps": 8, "load_kg": 100})
     program_services.enrol(user, program, today, [today.weekday()])
-    assert "220.5 lb" in text(client_logged_in.get("/today/"))
+    assert "220.5 lb" in squashed_html(client_logged_in.get("/today/"))
 
 
 # ---------------------------------------------------------------- throttling
@@ -306,7 +303,7 @@ def test_login_is_locked_after_repeated_failures(client, user):
     locked = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}, REMOTE_ADDR="10.1.1.1")
 
     assert locked.status_code == 429
-    assert "Too many failed log-ins" in text(locked)
+    assert "Too many failed log-ins" in squashed_html(locked)
     assert logged_in_user_id(client) is None
 
     # Another runner behind the same address is not locked out...

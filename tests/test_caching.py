@@ -23,11 +23,6 @@ from .helpers import log_session
 pytestmark = pytest.mark.cache
 
 
-@pytest.fixture
-def caching(settings):
-    settings.LEGWORK_CACHE_CONTENT = True
-
-
 def log(api_client, date, load, exercise="goblet-squat"):
     body = {"date": str(date), "sets": [{"exercise": exercise, "reps": 8, "load_kg": load}]}
     response = api_client.post("/api/v1/sessions/", body, format="json")

@@ -13,8 +13,8 @@ from programs import schedule
 from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
 
-from .factories import PASSWORD, LoggedSetFactory, SessionFactory, UserFactory
-from .helpers import log_session
+from .factories import PASSWORD, SessionFactory, UserFactory
+from .helpers import log_session, squashed_html
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 # The `today` fixture pins the app's date to Wednesday 4 March 2026.
@@ -35,10 +35,6 @@ def post_enrol(client, slug="posterior-chain", **data):
     return client.post(f"/programs/{slug}/enroll/", data)
 
 
-def text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
 # ---------------------------------------------------------------- enrolling on the site
 
 
@@ -53,8 +49,8 @@ def test_enrol_from_the_program_page(client_logged_in, user, content, today):
     got = list(enrollment.planned_sessions.order_by("sequence").values_list("date", flat=True))
     assert got == schedule.lay_out(TODAY, [MON, THU], 8)
     page = client_logged_in.get(response["Location"])
-    assert "0 of 8 sessions done" in text(page)
-    assert "You are following Four-week posterior-chain block." in text(page)
+    assert "0 of 8 sessions done" in squashed_html(page)
+    assert "You are following Four-week posterior-chain block." in squashed_html(page)
 
 
 def test_enrol_page_suggests_days_from_the_runners_settings(client_logged_in, user, content, today):
@@ -85,8 +81,8 @@ def test_warnings_are_shown_and_start_anyway_enrols(
     user.profile.save()
     response = post_enrol(client_logged_in, slug, weekdays=weekdays)
     assert response.status_code == 200
-    assert warning in text(response)
-    assert "Start anyway" in text(response)
+    assert warning in squashed_html(response)
+    assert "Start anyway" in squashed_html(response)
     assert counts() == (0, 0), "a warning asks first; nothing is written yet"
     assert re.search(r'<input type="hidden" name="confirm" value="True"', response.content.decode())
 
@@ -115,7 +111,7 @@ def test_warnings_are_shown_and_start_anyway_enrols(
 def test_bad_input_gives_a_message_and_creates_nothing(client_logged_in, content, today, data, message):
     response = post_enrol(client_logged_in, **data)
     assert response.status_code == 200
-    assert message in text(response)
+    assert message in squashed_html(response)
     assert counts() == (0, 0)
 
 
@@ -135,7 +131,7 @@ def test_enrolling_twice_in_the_same_program_is_refused(client_logged_in, user, 
     before = counts()
     response = post_enrol(client_logged_in, weekdays=[MON, THU])
     assert response.status_code == 200
-    assert "already following this program" in text(response)
+    assert "already following this program" in squashed_html(response)
     assert counts() == before
 
 
@@ -143,7 +139,7 @@ def test_enrolling_twice_is_refused_while_paused_too(client_logged_in, user, con
     program_services.pause(enrol(user))
     before = counts()
     response = post_enrol(client_logged_in, weekdays=[MON, THU], confirm="True")
-    assert "already following this program" in text(response)
+    assert "already following this program" in squashed_html(response)
     assert counts() == before
 
 
@@ -176,7 +172,7 @@ def test_today_shows_the_due_session_with_prescriptions_and_load(client_logged_i
     enrol(user, weekdays=[WED, SAT])
     response = client_logged_in.get("/today/")
     assert response.status_code == 200
-    page = text(response)
+    page = squashed_html(response)
     assert "Wednesday 4 March" in page
     assert "Four-week posterior-chain block: Session A, week 1" in page
     assert "Due today." in page
@@ -195,14 +191,14 @@ def test_today_shows_the_due_session_with_prescriptions_and_load(client_logged_i
 
 def test_today_on_a_rest_day_says_when_the_next_session_is(client_logged_in, user, content, today):
     enrol(user, weekdays=[THU, SUN])
-    page = text(client_logged_in.get("/today/"))
+    page = squashed_html(client_logged_in.get("/today/"))
     assert "Rest day. Your next session is on Thursday 5 March." in page
     assert "Due today." not in page
 
 
 def test_today_shows_an_overdue_session(client_logged_in, user, content, today):
     enrol(user, start=TODAY - timedelta(days=3), weekdays=[SUN])  # Sunday 1 March
-    page = text(client_logged_in.get("/today/"))
+    page = squashed_html(client_logged_in.get("/today/"))
     assert "Due since Sunday 1 March" in page
     assert "3 days ago" in page
 
@@ -211,7 +207,7 @@ def test_today_shows_each_program_followed(client_logged_in, user, content, toda
     enrol(user, "posterior-chain", weekdays=[WED, SAT])
     enrol(user, "plyometric", weekdays=[MON, THU])
     program_services.pause(enrol(user, "bodyweight-home", weekdays=[MON, WED, FRI]))
-    page = text(client_logged_in.get("/today/"))
+    page = squashed_html(client_logged_in.get("/today/"))
     assert "Four-week posterior-chain block: Session A, week 1" in page
     assert re.search(r"Plyometric[^:]*: Session A, week 1", page)
     assert "next on <strong>Thursday 5 March</strong>" in page
@@ -219,13 +215,13 @@ def test_today_shows_each_program_followed(client_logged_in, user, content, toda
 
 
 def test_today_with_no_program(client_logged_in, content, today):
-    assert "You are not following a program yet" in text(client_logged_in.get("/today/"))
+    assert "You are not following a program yet" in squashed_html(client_logged_in.get("/today/"))
 
 
 def test_today_moves_on_after_a_session_is_skipped(client_logged_in, user, content, today):
     enrollment = enrol(user, weekdays=[WED, SAT])
     program_services.skip(enrollment.planned_sessions.get(sequence=1))
-    page = text(client_logged_in.get("/today/"))
+    page = squashed_html(client_logged_in.get("/today/"))
     assert "Session B, week 1" in page
     assert "Saturday 7 March" in page
 
@@ -234,7 +230,7 @@ def test_today_shows_what_was_done_last_time(client_logged_in, user, content, to
     deadlift = Program.objects.get(slug="posterior-chain").workouts_in_order().first().prescriptions.first().exercise
     log_session(user, TODAY - timedelta(days=5), {"exercise": deadlift.slug, "reps": 8, "load_kg": 60})
     enrol(user, weekdays=[WED, SAT])
-    page = text(client_logged_in.get("/today/"))
+    page = squashed_html(client_logged_in.get("/today/"))
     assert "8 @ 60 kg" in page
 
 
@@ -245,7 +241,7 @@ def test_enrollments_page_shows_progress(client_logged_in, user, content, today)
     enrollment = enrol(user)
     program_services.mark_done(enrollment.planned_sessions.get(sequence=1))
     program_services.skip(enrollment.planned_sessions.get(sequence=2))
-    page = text(client_logged_in.get("/enrollments/"))
+    page = squashed_html(client_logged_in.get("/enrollments/"))
     assert "1 of 8 sessions done, 1 skipped" in page
     assert f'href="/enrollments/{enrollment.pk}/"' in page
     for action in ["pause", "restart", "leave"]:
@@ -253,13 +249,13 @@ def test_enrollments_page_shows_progress(client_logged_in, user, content, today)
 
 
 def test_enrollments_page_when_following_nothing(client_logged_in, today):
-    assert "You are not following any program" in text(client_logged_in.get("/enrollments/"))
+    assert "You are not following any program" in squashed_html(client_logged_in.get("/enrollments/"))
 
 
 def test_enrollment_detail_lists_every_dated_session(client_logged_in, user, content, today):
     enrollment = enrol(user, start=TODAY - timedelta(days=7), weekdays=[WED, SAT])
     response = client_logged_in.get(f"/enrollments/{enrollment.pk}/")
-    page = text(response)
+    page = squashed_html(response)
     assert response.status_code == 200
     assert page.count("<tr>") == 9  # header + 8 sessions
     assert "Missed" in page  # Wednesday 25 February and Saturday 28 February went by
@@ -282,7 +278,7 @@ def test_pause_and_resume(client_logged_in, user, content, today):
     assert response.status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.PAUSED
-    assert "Session A" not in text(client_logged_in.get("/today/")).split("Paused")[0]
+    assert "Session A" not in squashed_html(client_logged_in.get("/today/")).split("Paused")[0]
 
     client_logged_in.post(f"/enrollments/{enrollment.pk}/resume/")
 
@@ -318,7 +314,7 @@ def test_restarting_an_old_block_while_following_it_again_is_refused(client_logg
     before = list(PlannedSession.objects.order_by("pk").values_list("pk", "date", "status"))
     response = client_logged_in.post(f"/enrollments/{old.pk}/restart/", follow=True)
     assert response.status_code == 200
-    assert "already following" in text(response)
+    assert "already following" in squashed_html(response)
     old.refresh_from_db()
     current.refresh_from_db()
     assert old.status == Enrollment.Status.COMPLETED
@@ -351,7 +347,7 @@ def test_skip_a_done_session_is_refused(client_logged_in, user, content, today):
     done = enrollment.planned_sessions.get(sequence=1)
     program_services.mark_done(done)
     response = client_logged_in.post(f"/planned/{done.pk}/skip/", follow=True)
-    assert "Only a session still to do can be skipped" in text(response)
+    assert "Only a session still to do can be skipped" in squashed_html(response)
     done.refresh_from_db()
     assert done.status == PlannedSession.Status.DONE
 
@@ -362,7 +358,7 @@ def test_skipping_the_last_session_completes_the_block(client_logged_in, user, c
         client_logged_in.post(f"/planned/{planned.pk}/skip/")
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.COMPLETED
-    assert "Completed" in text(client_logged_in.get("/enrollments/"))
+    assert "Completed" in squashed_html(client_logged_in.get("/enrollments/"))
 
 
 def test_move_view_moves_a_missed_session_and_the_rest_follow(client_logged_in, user, content, today):
@@ -403,7 +399,7 @@ def test_move_a_skipped_session_is_refused(client_logged_in, user, content, toda
     skipped = enrollment.planned_sessions.get(sequence=1)
     program_services.skip(skipped)
     response = client_logged_in.post(f"/planned/{skipped.pk}/move/", {"date": "2026-03-10"}, follow=True)
-    assert "Only a session still to do can be moved" in text(response)
+    assert "Only a session still to do can be moved" in squashed_html(response)
     skipped.refresh_from_db()
     assert skipped.date == TODAY
 
@@ -663,11 +659,11 @@ def measure(client, url):
 def test_today_queries_stay_flat(client_logged_in, user, content, today):
     # A logged set, so "last time" has something to look up either way.
     deadlift = Program.objects.get(slug="posterior-chain").workouts_in_order().first().prescriptions.first().exercise
-    LoggedSetFactory(session=SessionFactory(user=user, date=TODAY - timedelta(days=3)), exercise=deadlift, order=1)
+    log_session(user, TODAY - timedelta(days=3), {"exercise": deadlift.slug, "reps": 8, "load_kg": 60})
     follow(user, ["posterior-chain"])
     one = measure(client_logged_in, "/today/")
     follow(user, ["posterior-chain", "plyometric", "bodyweight-home"])  # 4, 6 and 4 weeks
-    page = text(client_logged_in.get("/today/"))
+    page = squashed_html(client_logged_in.get("/today/"))
     assert page.count("week 1") == 3
     three = measure(client_logged_in, "/today/")
     assert one == three

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from exercises import content as exercise_content
 
-from .factories import EquipmentFactory, ExerciseFactory, MuscleFactory
+from .factories import ExerciseFactory
+from .helpers import grow_library_to
 from .library_oracle import expected_slugs, external_assets, local_assets
 
 DATA = exercise_content.read()
@@ -264,14 +265,6 @@ def test_docs_load_with_no_external_asset(client, db):
 
 
 # ---------------------------------------------------------------- query counts
-
-
-def grow_library_to(total):
-    from exercises.models import Exercise
-
-    muscles = [MuscleFactory(slug="glutes"), MuscleFactory(slug="hamstrings")]
-    kit = [EquipmentFactory(slug="barbell"), EquipmentFactory(slug="bodyweight")]
-    ExerciseFactory.create_batch(total - Exercise.objects.count(), muscles=muscles, kit=kit)
 
 
 def list_queries(api_client, params, expected_count):

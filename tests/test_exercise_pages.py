@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from exercises import content as exercise_content
 
-from .factories import EquipmentFactory, ExerciseFactory, MuscleFactory
+from .factories import ExerciseFactory, MuscleFactory
+from .helpers import grow_library_to
 from .library_oracle import expected_slugs, external_assets, local_assets
 
 ROWS = {r["slug"]: r for r in exercise_content.read()["exercises"]}
@@ -298,14 +299,6 @@ def test_home_links_to_the_library_and_programs(client, content):
 
 
 # ---------------------------------------------------------------- query counts
-
-
-def grow_library_to(total):
-    from exercises.models import Exercise
-
-    muscles = [MuscleFactory(slug="glutes"), MuscleFactory(slug="hamstrings")]
-    kit = [EquipmentFactory(slug="barbell"), EquipmentFactory(slug="bodyweight")]
-    ExerciseFactory.create_batch(total - Exercise.objects.count(), muscles=muscles, kit=kit)
 
 
 def list_queries(client, url, expected_rows):

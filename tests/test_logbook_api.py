@@ -7,20 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from exercises.models import Exercise
 from logbook.models import LoggedSet, Session
 from programs import services as program_services
 from programs.models import PlannedSession, Program
 
 from .factories import UserFactory
+from .helpers import log_counts
 from .helpers import log_session as log
 
 D = datetime.date
 SESSIONS = "/api/v1/sessions/"
-
-
-def ex(slug):
-    return Exercise.objects.get(slug=slug)
 
 
 def set_errors(response):
@@ -29,10 +25,6 @@ def set_errors(response):
     if isinstance(errors, list):
         return {i: e for i, e in enumerate(errors) if e}
     return {int(i): e for i, e in errors.items()}
-
-
-def counts():
-    return Session.objects.count(), LoggedSet.objects.count()
 
 
 def snapshot(session):
@@ -132,7 +124,7 @@ def test_someone_else_s_planned_session_is_a_400_not_a_link(api_user, content, t
     response = api_user.post(SESSIONS, body(planned_session=planned.pk), format="json")
     assert response.status_code == 400
     assert list(response.json()) == ["planned_session"]
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
     planned.refresh_from_db()
     assert planned.status == PlannedSession.Status.PLANNED
     mine = api_user.post(SESSIONS, VALID, format="json").json()
@@ -231,7 +223,7 @@ def test_delete_removes_the_session_and_reopens_its_plan(api_user, planned):
     created = api_user.post(SESSIONS, body(planned_session=planned.pk), format="json").json()
     response = api_user.delete(f"{SESSIONS}{created['id']}/")
     assert response.status_code == 204
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
     planned.refresh_from_db()
     assert planned.status == PlannedSession.Status.PLANNED
     assert api_user.get(f"{SESSIONS}{created['id']}/").status_code == 404
@@ -297,7 +289,7 @@ def test_bad_set_input_is_a_400_with_the_field_and_nothing_is_saved(api_user, co
     errors = set_errors(response)
     assert list(errors) == [0]
     assert field in errors[0] and all(isinstance(m, str) and m for m in errors[0][field])
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 @pytest.mark.parametrize(("changes", "field"), BAD_SETS)
@@ -340,7 +332,7 @@ def test_bad_session_input_is_a_400_with_the_field_and_nothing_is_saved(api_user
     response = api_user.post(SESSIONS, body(**changes), format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 def test_a_missing_date_or_missing_sets_is_a_400(api_user, content):
@@ -349,7 +341,7 @@ def test_a_missing_date_or_missing_sets_is_a_400(api_user, content):
         del data[missing]
         response = api_user.post(SESSIONS, data, format="json")
         assert response.status_code == 400 and missing in response.json()
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 def test_one_bad_set_among_many_saves_none_of_them(api_user, content, today):
@@ -359,7 +351,7 @@ def test_one_bad_set_among_many_saves_none_of_them(api_user, content, today):
     response = api_user.post(SESSIONS, data, format="json")
     assert response.status_code == 400
     assert list(set_errors(response)) == [77]
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 @pytest.mark.parametrize(
@@ -377,14 +369,14 @@ def test_malformed_json_is_a_400_not_a_500(api_user, content, raw):
     response = api_user.generic("POST", SESSIONS, raw, content_type="application/json")
     assert response.status_code == 400
     assert response.json()
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 @pytest.mark.parametrize("document", [[], "a string", 42, None, [VALID]])
 def test_json_that_is_not_an_object_is_a_400(api_user, content, document):
     response = api_user.generic("POST", SESSIONS, json.dumps(document), content_type="application/json")
     assert response.status_code == 400
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 def test_malformed_json_on_put_and_patch_changes_nothing(api_user, existing):
@@ -417,7 +409,7 @@ def test_the_api_is_in_kilograms_whatever_the_runner_s_unit(api_user, user, cont
 def test_anonymous_requests_are_refused(api_client, content):
     assert api_client.get(SESSIONS).status_code in (401, 403)
     assert api_client.post(SESSIONS, VALID, format="json").status_code in (401, 403)
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 # --- progress -------------------------------------------------------------------------------------------

@@ -8,10 +8,8 @@ import datetime
 import re
 import uuid
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
-from django.contrib.messages import get_messages
 
 from exercises.models import Exercise
 from logbook.models import LoggedSet, Session
@@ -19,81 +17,12 @@ from programs import services as program_services
 from programs.models import PlannedSession, Program
 
 from .factories import UserFactory
-from .helpers import log_session
+from .helpers import ex, log_counts, log_session, messages_of, page_text, read_form
 
 D = datetime.date
 
 
 # --- reading forms like a browser ------------------------------------------------------------------------
-
-
-class _FormReader(HTMLParser):
-    def __init__(self, form_id):
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.inside = False
-        self.found = False
-        self.fields = []
-        self.select = None
-        self.textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.inside = (a.get("id") == self.form_id) if self.form_id else a.get("method", "").lower() == "post"
-            self.found = self.found or self.inside
-            return
-        if not self.inside or "disabled" in a:
-            return
-        if tag == "input":
-            kind = a.get("type", "text").lower()
-            if kind in ("submit", "button", "image", "reset", "file") or "name" not in a:
-                return
-            if kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.fields.append((a["name"], a.get("value", "on")))
-                return
-            self.fields.append((a["name"], a.get("value", "")))
-        elif tag == "select":
-            self.select = {"name": a["name"], "first": None, "selected": None}
-        elif tag == "option" and self.select is not None:
-            value = a.get("value", "")
-            if self.select["first"] is None:
-                self.select["first"] = value
-            if "selected" in a:
-                self.select["selected"] = value
-        elif tag == "textarea":
-            self.textarea = {"name": a["name"], "text": ""}
-
-    def handle_endtag(self, tag):
-        if tag == "form" and self.inside:
-            self.inside = False
-        elif tag == "select" and self.select is not None:
-            chosen = self.select["selected"] if self.select["selected"] is not None else self.select["first"]
-            self.fields.append((self.select["name"], chosen or ""))
-            self.select = None
-        elif tag == "textarea" and self.textarea is not None:
-            text = self.textarea["text"]
-            self.fields.append((self.textarea["name"], text[1:] if text.startswith("\n") else text))
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea is not None:
-            self.textarea["text"] += data
-
-
-def read_form(response, form_id="log-form"):
-    """What a browser would submit from the page's form, as a dict."""
-    reader = _FormReader(form_id)
-    reader.feed(response.content.decode())
-    assert reader.found, f"no form {form_id!r} on the page"
-    data = {}
-    for name, value in reader.fields:
-        if name in data:
-            data[name] = (data[name] if isinstance(data[name], list) else [data[name]]) + [value]
-        else:
-            data[name] = value
-    return data
 
 
 def submit(client, url, changes=None, button=None, drop=()):
@@ -119,26 +48,6 @@ def rows(data):
     return found
 
 
-def text(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def counts():
-    return Session.objects.count(), LoggedSet.objects.count()
-
-
-def ex(slug):
-    return Exercise.objects.get(slug=slug)
-
-
-def log(user, day, *sets, planned_session=None, **fields):
-    return log_session(user, day, *sets, planned=planned_session, **fields)
-
-
 # --- fixtures -------------------------------------------------------------------------------------------
 
 
@@ -156,7 +65,7 @@ def planned(enrollment):
 @pytest.fixture
 def last_week(content, user):
     """Last time: deadlifts at 80, 82.5 and 85 kg, bodyweight hip thrusts; hamstring curls never."""
-    return log(
+    return log_session(
         user,
         D(2026, 2, 25),
         {"exercise": "conventional-deadlift", "reps": 10, "load_kg": Decimal(80)},
@@ -197,16 +106,16 @@ def test_planned_form_is_prefilled_from_the_plan(client_logged_in, planned, last
         + [(hc, "12", "", "", "both", "")] * 3
         + [(calf, "15", "", "", "both", "")] * 3
     )
-    page = text(response)
+    page = page_text(response)
     assert "Conventional deadlift : 3 × 10–12" in page
     assert "Last time (25 Feb): 10 @ 80 kg, 10 @ 82.5 kg, 10 @ 85 kg" in page
     assert "Last time (25 Feb): 15" in page  # the bodyweight hip thrusts
     assert page.count("Last time (") == 2  # nothing for hamstring curls, never logged
-    assert counts() == (1, 4)  # looking at the form saves nothing
+    assert log_counts() == (1, 4)  # looking at the form saves nothing
 
 
 def test_prefilled_loads_are_plain_numbers_in_the_runner_s_unit(client_logged_in, user, planned):
-    log(
+    log_session(
         user,
         D(2026, 2, 25),
         {"exercise": "conventional-deadlift", "reps": 10, "load_kg": Decimal(100)},
@@ -226,7 +135,7 @@ def test_prefilled_loads_are_plain_numbers_in_the_runner_s_unit(client_logged_in
 
 
 def test_done_as_prescribed_logs_every_set_and_today_moves_on(client_logged_in, user, planned, last_week):
-    before = text(client_logged_in.get("/today/"))
+    before = page_text(client_logged_in.get("/today/"))
     assert "Session A, week 1" in before
     response = submit(client_logged_in, url_for(planned), button="as_prescribed")
     session = Session.objects.exclude(pk=last_week.pk).get()
@@ -243,7 +152,7 @@ def test_done_as_prescribed_logs_every_set_and_today_moves_on(client_logged_in, 
     )
     planned.refresh_from_db()
     assert planned.status == PlannedSession.Status.DONE
-    after = text(client_logged_in.get("/today/"))
+    after = page_text(client_logged_in.get("/today/"))
     assert "Session B, week 1" in after and "Session A, week 1" not in after
     # Opening the same planned session again offers the logged one to edit, not a second log.
     again = client_logged_in.get(url_for(planned))
@@ -295,7 +204,7 @@ def test_adding_a_set_keeps_everything_typed_and_adds_a_row(client_logged_in, pl
     typed = dict(data)
     response = client_logged_in.post(url_for(planned), {**data, "add_set": "1"})
     assert response.status_code == 200
-    assert counts() == (1, 4)  # adding a row saves nothing
+    assert log_counts() == (1, 4)  # adding a row saves nothing
     shown = read_form(response)
     assert shown["form-TOTAL_FORMS"] == "13"
     for key, value in typed.items():
@@ -324,7 +233,7 @@ def test_adding_two_sets_in_a_row(client_logged_in, content):
     second = read_form(client_logged_in.post("/log/new/", {**first, "add_set": "1"}))
     assert second["form-TOTAL_FORMS"] == "3"
     assert [r["reps"] for r in rows(second)] == ["10", "10", "10"]
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 def test_removing_a_set(client_logged_in, planned, last_week):
@@ -340,8 +249,8 @@ def test_removing_every_set_is_refused(client_logged_in, planned):
     changes = {f"form-{i}-DELETE": "on" for i in range(12)}
     response = submit(client_logged_in, url_for(planned), changes, "save")
     assert response.status_code == 200
-    assert "Log at least one set." in text(response)
-    assert counts() == (0, 0)
+    assert "Log at least one set." in page_text(response)
+    assert log_counts() == (0, 0)
     planned.refresh_from_db()
     assert planned.status == PlannedSession.Status.PLANNED
 
@@ -401,7 +310,7 @@ def test_ad_hoc_session_from_the_library(client_logged_in, user, content, today)
         ("goblet-squat", 8, Decimal(24), "both", Decimal(7)),
         ("single-leg-calf-raise", 15, None, "right", None),
     ]
-    detail = text(client_logged_in.get(f"/log/{session.pk}/"))
+    detail = page_text(client_logged_in.get(f"/log/{session.pk}/"))
     assert "Goblet squat 8 reps 24 kg Both / each side 7.0" in detail
     assert "Single-leg calf raise 15 reps bodyweight Right" in detail
 
@@ -446,11 +355,11 @@ def test_bad_set_input_is_refused_beside_its_field_and_nothing_is_saved(
 ):
     data, response = adhoc(client_logged_in, **changes)
     assert response.status_code == 200
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
     form = response.context["formset"].forms[0]
     assert field in form.errors and message in " ".join(form.errors[field])
     assert message in response.content.decode().replace("&#x27;", "'")
-    assert "Nothing was saved yet" in text(response)
+    assert "Nothing was saved yet" in page_text(response)
     shown = read_form(response)
     for key, value in changes.items():
         if key.rsplit("-", 1)[1] not in ("exercise", "side", "rpe"):  # a select can only show its options
@@ -482,7 +391,7 @@ def test_bad_session_input_is_refused_beside_its_field_and_nothing_is_saved(
 ):
     data, response = adhoc(client_logged_in, **changes)
     assert response.status_code == 200
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
     errors = response.context["form"].errors
     assert field in errors and message in " ".join(errors[field])
     assert message in response.content.decode()
@@ -495,7 +404,7 @@ def test_bad_session_input_is_refused_beside_its_field_and_nothing_is_saved(
 def test_a_load_over_the_limit_in_pounds(client_logged_in, lb_user, content, today):
     data, response = adhoc(client_logged_in, **{"form-0-load": "2300"})
     assert response.status_code == 200
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
     assert response.context["formset"].forms[0].errors["load"] == ["A load runs from 0 to 2204.6 lb."]
     assert read_form(response)["form-0-load"] == "2300"
     assert "Load (lb)" in response.content.decode()
@@ -521,14 +430,14 @@ def test_a_load_over_the_limit_in_pounds(client_logged_in, lb_user, content, tod
 def test_values_at_the_limits_are_accepted(client_logged_in, content, today, changes):
     data, response = adhoc(client_logged_in, **changes)
     assert response.status_code == 302, response.context["formset"].errors if response.context else ""
-    assert counts() == (1, 1)
+    assert log_counts() == (1, 1)
 
 
 def test_bad_input_on_the_planned_form_keeps_all_rows_and_the_plan_open(client_logged_in, planned, last_week):
     changes = {"form-2-reps": "0", "form-5-load": "-1", "form-7-reps": "1001", "form-0-load": "95"}
     response = submit(client_logged_in, url_for(planned), changes, "as_prescribed")
     assert response.status_code == 200
-    assert counts() == (1, 4)
+    assert log_counts() == (1, 4)
     planned.refresh_from_db()
     assert planned.status == PlannedSession.Status.PLANNED
     shown = read_form(response)
@@ -544,7 +453,7 @@ def test_pounds_are_stored_in_kg_and_shown_in_pounds(client_logged_in, lb_user, 
     assert response.status_code == 302
     logged = LoggedSet.objects.get()
     assert logged.load_kg == Decimal("102.058")
-    detail = text(client_logged_in.get(f"/log/{logged.session_id}/"))
+    detail = page_text(client_logged_in.get(f"/log/{logged.session_id}/"))
     assert "225 lb" in detail and "kg" not in detail.split("Back squat", 1)[1].split("Edit")[0]
     edit = read_form(client_logged_in.get(f"/log/{logged.session_id}/edit/"))
     assert edit["form-0-load"] == "225"
@@ -582,7 +491,7 @@ def test_a_mangled_client_token_is_not_a_server_error(client_logged_in, content,
 def test_two_forms_opened_separately_save_two_sessions(client_logged_in, content, today):
     adhoc(client_logged_in)
     adhoc(client_logged_in)
-    assert counts() == (2, 2)
+    assert log_counts() == (2, 2)
 
 
 # --- editing and deleting -------------------------------------------------------------------------------
@@ -590,7 +499,7 @@ def test_two_forms_opened_separately_save_two_sessions(client_logged_in, content
 
 @pytest.fixture
 def logged(user, content):
-    return log(
+    return log_session(
         user,
         D(2026, 3, 2),
         {"exercise": "back-squat", "reps": 5, "load_kg": Decimal("61.25"), "rpe": Decimal(7), "note": "easy"},
@@ -674,7 +583,7 @@ def test_edit_changes_anything_including_the_date(client_logged_in, logged, toda
     ]
     assert sets[0][5:] == (Decimal(7), "easy", "working") and sets[3][7] == "warmup"
     assert Session.objects.count() == 1
-    page = text(client_logged_in.get("/progress/back-squat/"))
+    page = page_text(client_logged_in.get("/progress/back-squat/"))
     assert "27 Feb 2026 1 4 65" in page and "2 Mar 2026" not in page
 
 
@@ -690,25 +599,25 @@ def test_bad_input_on_edit_changes_nothing(client_logged_in, logged, today):
 def test_delete_asks_first(client_logged_in, logged):
     response = client_logged_in.get(f"/log/{logged.pk}/delete/")
     assert response.status_code == 200
-    page = text(response)
+    page = page_text(response)
     assert "Delete this session?" in page and "Monday on Monday 2 March 2026, with 6 sets" in page
     assert Session.objects.filter(pk=logged.pk).exists()
     response = client_logged_in.post(f"/log/{logged.pk}/delete/")
     assert response.status_code == 302 and response["Location"] == "/log/"
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
     assert client_logged_in.get(f"/log/{logged.pk}/").status_code == 404
 
 
 def test_deleting_a_planned_session_s_log_makes_it_due_again(client_logged_in, planned):
     submit(client_logged_in, url_for(planned), button="as_prescribed")
     session = Session.objects.get()
-    assert "Session B, week 1" in text(client_logged_in.get("/today/"))
-    page = text(client_logged_in.get(f"/log/{session.pk}/delete/"))
+    assert "Session B, week 1" in page_text(client_logged_in.get("/today/"))
+    page = page_text(client_logged_in.get(f"/log/{session.pk}/delete/"))
     assert "The planned session becomes due again." in page
     client_logged_in.post(f"/log/{session.pk}/delete/")
     planned.refresh_from_db()
     assert planned.status == PlannedSession.Status.PLANNED
-    today = text(client_logged_in.get("/today/"))
+    today = page_text(client_logged_in.get("/today/"))
     assert "Session A, week 1" in today and "Due today." in today
     assert client_logged_in.get(url_for(planned)).status_code == 200
 
@@ -728,63 +637,68 @@ def test_editing_a_planned_session_s_log_keeps_it_done(client_logged_in, planned
 
 def test_log_lists_newest_first_and_paginates(client_logged_in, user, content):
     for day in range(1, 26):
-        log(user, D(2026, 1, day), {"exercise": "hip-thrust", "reps": 10 + day}, name=f"Day {day:02d}")
-    log(UserFactory(username="neighbour"), D(2026, 1, 30), {"exercise": "hip-thrust", "reps": 5}, name="Not mine")
-    first = text(client_logged_in.get("/log/"))
+        log_session(user, D(2026, 1, day), {"exercise": "hip-thrust", "reps": 10 + day}, name=f"Day {day:02d}")
+    log_session(
+        UserFactory(username="neighbour"), D(2026, 1, 30), {"exercise": "hip-thrust", "reps": 5}, name="Not mine"
+    )
+    first = page_text(client_logged_in.get("/log/"))
     assert "25 sessions" in first and "Page 1 of 2" in first
     names = re.findall(r"Day (\d\d)", first)
     assert names == [f"{d:02d}" for d in range(25, 5, -1)]
-    second = text(client_logged_in.get("/log/?page=2"))
+    second = page_text(client_logged_in.get("/log/?page=2"))
     assert re.findall(r"Day (\d\d)", second) == ["05", "04", "03", "02", "01"]
     assert "Not mine" not in first + second
     # Same date: the later-logged session first.
-    log(user, D(2026, 1, 25), {"exercise": "hip-thrust", "reps": 9}, name="Day 25 again")
-    assert re.findall(r"Day \d\d(?: again)?", text(client_logged_in.get("/log/")))[:2] == ["Day 25 again", "Day 25"]
+    log_session(user, D(2026, 1, 25), {"exercise": "hip-thrust", "reps": 9}, name="Day 25 again")
+    assert re.findall(r"Day \d\d(?: again)?", page_text(client_logged_in.get("/log/")))[:2] == [
+        "Day 25 again",
+        "Day 25",
+    ]
 
 
 def test_log_filters_by_program_and_by_exercise(client_logged_in, user, content, today):
     posterior = program_services.enrol(user, Program.objects.get(slug="posterior-chain"), D(2026, 2, 2), [0, 3])
     plyo = program_services.enrol(user, Program.objects.get(slug="plyometric"), D(2026, 2, 3), [1, 4])
-    a = log(
+    a = log_session(
         user,
         D(2026, 2, 2),
         {"exercise": "conventional-deadlift", "reps": 10, "load_kg": Decimal(80)},
         name="PC one",
-        planned_session=posterior.planned_sessions.get(sequence=1),
+        planned=posterior.planned_sessions.get(sequence=1),
     )
-    b = log(
+    b = log_session(
         user,
         D(2026, 2, 3),
         {"exercise": "squat-jump", "reps": 5},
         name="Plyo one",
-        planned_session=plyo.planned_sessions.get(sequence=1),
+        planned=plyo.planned_sessions.get(sequence=1),
     )
-    c = log(
+    c = log_session(
         user,
         D(2026, 2, 5),
         {"exercise": "hip-thrust", "reps": 12},
         {"exercise": "squat-jump", "reps": 5},
         name="Own thing",
     )
-    by_program = text(client_logged_in.get("/log/?program=posterior-chain"))
+    by_program = page_text(client_logged_in.get("/log/?program=posterior-chain"))
     assert "1 session" in by_program and "PC one" in by_program and "Plyo one" not in by_program
-    by_exercise = text(client_logged_in.get("/log/?exercise=squat-jump"))
+    by_exercise = page_text(client_logged_in.get("/log/?exercise=squat-jump"))
     assert "2 sessions" in by_exercise and "Own thing" in by_exercise and "Plyo one" in by_exercise
     assert "PC one" not in by_exercise
-    both = text(client_logged_in.get("/log/?program=plyometric&exercise=squat-jump"))
+    both = page_text(client_logged_in.get("/log/?program=plyometric&exercise=squat-jump"))
     assert "1 session" in both and "Plyo one" in both
-    assert "No sessions yet" in text(client_logged_in.get("/log/?exercise=box-jump"))
+    assert "No sessions yet" in page_text(client_logged_in.get("/log/?exercise=box-jump"))
     assert {a.pk, b.pk, c.pk} == set(Session.objects.values_list("pk", flat=True))
     # Paging keeps the filter.
     for day in range(1, 25):
-        log(user, D(2025, 12, day), {"exercise": "squat-jump", "reps": 5})
+        log_session(user, D(2025, 12, day), {"exercise": "squat-jump", "reps": 5})
     page = client_logged_in.get("/log/?exercise=squat-jump").content.decode()
     assert "?exercise=squat-jump&amp;page=2" in page
 
 
 def test_log_rows_show_title_sets_volume_and_exercises(client_logged_in, user, planned, last_week):
     submit(client_logged_in, url_for(planned), button="as_prescribed")
-    page = text(client_logged_in.get("/log/"))
+    page = page_text(client_logged_in.get("/log/"))
     assert "Four-week posterior-chain block · Session A Wed 4 Mar 2026 12 sets · volume 3060 kg" in page
     assert "Conventional deadlift, Hip thrust, Hamstring curl, Bent-knee calf raise" in page
 
@@ -795,7 +709,7 @@ def test_log_rows_show_title_sets_volume_and_exercises(client_logged_in, user, p
 def test_the_log_confirms_a_new_pr_on_save(client_logged_in, planned, last_week):
     response = submit(client_logged_in, url_for(planned), {"form-0-reps": "10", "form-0-load": "90"}, "save")
     follow = client_logged_in.get(response["Location"])
-    page = text(follow)
+    page = page_text(follow)
     assert "New personal record! Conventional deadlift: best estimated one-rep max yet (120 kg)" in page
     assert "Saved: Four-week posterior-chain block · Session A, Wed 4 Mar." in page
 
@@ -809,7 +723,7 @@ def test_no_pr_message_without_a_record(client_logged_in, planned, last_week):
 def test_pr_message_in_pounds(client_logged_in, lb_user, planned, last_week):
     response = submit(client_logged_in, url_for(planned), {"form-0-reps": "10", "form-0-load": "200"}, "save")
     assert LoggedSet.objects.filter(load_kg=Decimal("90.718")).exists()
-    page = text(client_logged_in.get(response["Location"]))
+    page = page_text(client_logged_in.get(response["Location"]))
     assert "New personal record! Conventional deadlift: best estimated one-rep max yet (266.7 lb)" in page
 
 
@@ -840,20 +754,15 @@ def test_a_tampered_management_form_is_not_a_server_error(client_logged_in, cont
     assert Session.objects.count() <= 1 and LoggedSet.objects.count() <= 1
 
 
-@pytest.fixture
-def caching(settings):
-    settings.LEGWORK_CACHE_CONTENT = True
-
-
 def test_pages_follow_edits_and_deletes_with_caching_on(caching, client_logged_in, logged, today):
-    assert "5 @ 61.3 kg" in text(client_logged_in.get("/progress/"))  # shown to one decimal
-    assert "1 session" in text(client_logged_in.get("/log/"))
+    assert "5 @ 61.3 kg" in page_text(client_logged_in.get("/progress/"))  # shown to one decimal
+    assert "1 session" in page_text(client_logged_in.get("/log/"))
     submit(client_logged_in, f"/log/{logged.pk}/edit/", {"form-0-load": "70"}, "save")
-    assert "5 @ 70 kg" in text(client_logged_in.get("/progress/"))
-    assert "78.8 kg – 81.7 kg" in text(client_logged_in.get("/progress/back-squat/"))
+    assert "5 @ 70 kg" in page_text(client_logged_in.get("/progress/"))
+    assert "78.8 kg – 81.7 kg" in page_text(client_logged_in.get("/progress/back-squat/"))
     client_logged_in.post(f"/log/{logged.pk}/delete/")
-    assert "No sessions yet" in text(client_logged_in.get("/log/"))
-    assert "Log a session and your progress shows up here" in text(client_logged_in.get("/progress/"))
+    assert "No sessions yet" in page_text(client_logged_in.get("/log/"))
+    assert "Log a session and your progress shows up here" in page_text(client_logged_in.get("/progress/"))
 
 
 def test_typed_garbage_in_a_choice_is_refused_when_adding_a_set_too(client_logged_in, content):
@@ -861,4 +770,4 @@ def test_typed_garbage_in_a_choice_is_refused_when_adding_a_set_too(client_logge
     data.update({"form-0-exercise": str(ex("back-squat").pk), "form-0-reps": "5", "form-0-rpe": "abc"})
     response = client_logged_in.post("/log/new/", {**data, "add_set": "1"})
     assert response.status_code == 200
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)

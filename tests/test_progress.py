@@ -15,29 +15,9 @@ from programs import services as program_services
 from programs.models import PlannedSession, Program
 
 from .factories import UserFactory
-from .helpers import log_session
+from .helpers import log_session, page_text
 
 D = datetime.date
-
-
-def log(user, day, *rows, planned_session=None, **fields):
-    """A session on `day` with sets given as dicts holding an exercise slug."""
-    return log_session(user, day, *rows, planned=planned_session, **fields)
-
-
-def row_list(rows):
-    out = []
-    for row in rows:
-        row = dict(row)
-        times = row.pop("times", 1)
-        out.extend(dict(row) for _ in range(times))
-    return out
-
-
-def text(response):
-    """A page's text with tags removed and whitespace collapsed."""
-    body = response.content.decode()
-    return " ".join(re.sub(r"<[^>]+>", " ", body).split())
 
 
 # --- e1RM -----------------------------------------------------------------------------------------------
@@ -67,7 +47,7 @@ def test_e1rm_range_only_from_loaded_sets_of_ten_reps_or_fewer(load, reps):
 
 
 def test_logged_sets_store_an_e1rm_only_for_ten_reps_or_fewer(content, user):
-    session = log(
+    session = log_session(
         user,
         D(2026, 1, 5),
         {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(100)},
@@ -80,7 +60,7 @@ def test_logged_sets_store_an_e1rm_only_for_ten_reps_or_fewer(content, user):
 
 
 def test_progress_api_reports_best_set_and_e1rm_range(content, user, api_user):
-    log(
+    log_session(
         user,
         D(2026, 1, 5),
         {"exercise": "back-squat", "reps": 8, "load_kg": Decimal(90)},  # e1RM 114
@@ -100,15 +80,15 @@ def test_progress_api_reports_best_set_and_e1rm_range(content, user, api_user):
 def squat_history(content, user):
     """Four back-squat sessions: a baseline, a weaker day, a new e1RM best, and a repeat of it."""
     return [
-        log(user, D(2026, 1, 5), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(100), "times": 3}),
-        log(user, D(2026, 1, 12), {"exercise": "back-squat", "reps": 3, "load_kg": Decimal(100)}),
-        log(
+        log_session(user, D(2026, 1, 5), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(100), "times": 3}),
+        log_session(user, D(2026, 1, 12), {"exercise": "back-squat", "reps": 3, "load_kg": Decimal(100)}),
+        log_session(
             user,
             D(2026, 1, 19),
             {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(100)},
             {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(105)},
         ),
-        log(user, D(2026, 1, 26), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(105)}),
+        log_session(user, D(2026, 1, 26), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(105)}),
     ]
 
 
@@ -120,8 +100,8 @@ def test_records_are_sets_that_beat_every_earlier_e1rm(squat_history, user):
 
 def test_records_per_exercise_and_never_from_another_runner(squat_history, user):
     other = UserFactory(username="stronger")
-    log(other, D(2026, 1, 1), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(200)})
-    log(other, D(2026, 1, 2), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(210)})
+    log_session(other, D(2026, 1, 1), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(200)})
+    log_session(other, D(2026, 1, 2), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(210)})
     squat = Exercise.objects.get(slug="back-squat")
     assert [r.session_id for r in figures.records(user, exercise=squat)] == [squat_history[2].pk]
     assert figures.records(user, exercise=Exercise.objects.get(slug="hip-thrust")).count() == 0
@@ -137,13 +117,13 @@ def test_session_new_records_on_known_data(squat_history, user):
 
 
 def test_new_records_for_load_without_e1rm_and_for_bodyweight_reps(content, user):
-    log(
+    log_session(
         user,
         D(2026, 2, 2),
         {"exercise": "back-squat", "reps": 12, "load_kg": Decimal(80)},
         {"exercise": "prisoner-squat", "reps": 15},
     )
-    later = log(
+    later = log_session(
         user,
         D(2026, 2, 9),
         {"exercise": "back-squat", "reps": 12, "load_kg": Decimal(85)},
@@ -170,7 +150,7 @@ def week_row(result, week=WEEK):
 
 
 def test_a_left_and_a_right_set_count_as_one_set_per_muscle(content, user, today):
-    log(
+    log_session(
         user,
         D(2026, 3, 2),
         {"exercise": "single-leg-romanian-deadlift", "reps": 10, "load_kg": Decimal(16), "side": "left"},
@@ -184,7 +164,7 @@ def test_a_left_and_a_right_set_count_as_one_set_per_muscle(content, user, today
 
 
 def test_a_both_row_of_a_unilateral_exercise_counts_once_but_its_volume_twice(content, user, today):
-    session = log(
+    session = log_session(
         user,
         D(2026, 3, 3),
         {"exercise": "single-leg-romanian-deadlift", "reps": 10, "load_kg": Decimal(20), "side": "both"},
@@ -196,7 +176,7 @@ def test_a_both_row_of_a_unilateral_exercise_counts_once_but_its_volume_twice(co
 
 
 def test_two_legged_sets_count_one_each_and_volume_load_times_reps(content, user, today):
-    log(
+    log_session(
         user,
         D(2026, 3, 2),
         {"exercise": "conventional-deadlift", "reps": 5, "load_kg": Decimal(100), "times": 3},
@@ -208,10 +188,10 @@ def test_two_legged_sets_count_one_each_and_volume_load_times_reps(content, user
 
 
 def test_weekly_keeps_weeks_apart_and_ignores_other_runners(content, user, today):
-    log(user, D(2026, 2, 27), {"exercise": "hip-thrust", "reps": 10, "load_kg": Decimal(50), "times": 2})
-    log(user, D(2026, 3, 4), {"exercise": "hip-thrust", "reps": 10, "load_kg": Decimal(50)})
+    log_session(user, D(2026, 2, 27), {"exercise": "hip-thrust", "reps": 10, "load_kg": Decimal(50), "times": 2})
+    log_session(user, D(2026, 3, 4), {"exercise": "hip-thrust", "reps": 10, "load_kg": Decimal(50)})
     other = UserFactory(username="other-runner")
-    log(other, D(2026, 3, 4), {"exercise": "hip-thrust", "reps": 10, "load_kg": Decimal(90), "times": 5})
+    log_session(other, D(2026, 3, 4), {"exercise": "hip-thrust", "reps": 10, "load_kg": Decimal(90), "times": 5})
     result = figures.weekly(user, today)
     assert muscle_sets(result, "Glutes (gluteus maximus)", D(2026, 2, 23)) == 2
     assert muscle_sets(result, "Glutes (gluteus maximus)") == 1
@@ -220,7 +200,7 @@ def test_weekly_keeps_weeks_apart_and_ignores_other_runners(content, user, today
 
 
 def test_plyometric_ground_contacts_per_week(content, user, today):
-    session = log(
+    session = log_session(
         user,
         D(2026, 3, 3),
         {"exercise": "box-jump", "reps": 8, "times": 2},  # two-legged, 1 contact a rep: 16
@@ -229,7 +209,7 @@ def test_plyometric_ground_contacts_per_week(content, user, today):
         {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(80)},  # not a jump: 0
     )
     assert list(session.sets.order_by("order").values_list("contacts", flat=True)) == [8, 8, 20, 6, 0]
-    log(user, D(2026, 2, 24), {"exercise": "squat-jump", "reps": 5, "times": 3})
+    log_session(user, D(2026, 2, 24), {"exercise": "squat-jump", "reps": 5, "times": 3})
     result = figures.weekly(user, today)
     assert week_row(result)["contacts"] == 42
     assert week_row(result, D(2026, 2, 23))["contacts"] == 15
@@ -239,7 +219,7 @@ def test_adherence_counts_done_against_planned_up_to_today(content, user, today)
     enrollment = program_services.enrol(user, Program.objects.get(slug="posterior-chain"), D(2026, 2, 23), [0, 3])
     planned = list(enrollment.planned_sessions.order_by("sequence"))
     assert [p.date for p in planned[:4]] == [D(2026, 2, 23), D(2026, 2, 26), D(2026, 3, 2), D(2026, 3, 5)]
-    log(user, D(2026, 2, 23), {"exercise": "hip-thrust", "reps": 12}, planned_session=planned[0])
+    log_session(user, D(2026, 2, 23), {"exercise": "hip-thrust", "reps": 12}, planned=planned[0])
     program_services.skip(planned[1])
     result = figures.weekly(user, today)
     assert (week_row(result, D(2026, 2, 23))["done"], week_row(result, D(2026, 2, 23))["planned"]) == (1, 2)
@@ -331,7 +311,7 @@ def last_sets(user, slug):
     ],
 )
 def test_suggestion_step_follows_the_exercise_kit(content, user, slug, reps, load, unit, expected_kg):
-    log(user, D(2026, 3, 2), {"exercise": slug, "reps": reps, "load_kg": load, "times": 3})
+    log_session(user, D(2026, 3, 2), {"exercise": slug, "reps": reps, "load_kg": load, "times": 3})
     exercise, sets = last_sets(user, slug)
     s = figures.suggestion_for(exercise, sets, unit)
     assert s.action == "add-load"
@@ -339,7 +319,7 @@ def test_suggestion_step_follows_the_exercise_kit(content, user, slug, reps, loa
 
 
 def test_suggestion_for_bodyweight_uses_the_harder_variation(content, user):
-    log(user, D(2026, 3, 2), {"exercise": "press-up", "reps": 15, "times": 4})
+    log_session(user, D(2026, 3, 2), {"exercise": "press-up", "reps": 15, "times": 4})
     exercise, sets = last_sets(user, "press-up")
     s = figures.suggestion_for(exercise, sets, "kg")
     assert (s.action, s.harder) == ("harder", "Clap press-up (clap push-up)")
@@ -348,7 +328,9 @@ def test_suggestion_for_bodyweight_uses_the_harder_variation(content, user):
 def test_suggestion_uses_the_range_the_runner_s_program_prescribes(content, user, today):
     # Posterior chain week 1 prescribes deadlifts for 10–12; the library's own range is 8–12.
     program_services.enrol(user, Program.objects.get(slug="posterior-chain"), D(2026, 3, 5), [0, 3])
-    log(user, D(2026, 3, 2), {"exercise": "conventional-deadlift", "reps": 11, "load_kg": Decimal(80), "times": 3})
+    log_session(
+        user, D(2026, 3, 2), {"exercise": "conventional-deadlift", "reps": 11, "load_kg": Decimal(80), "times": 3}
+    )
     exercise, sets = last_sets(user, "conventional-deadlift")
     plan = figures.plan_ranges(user, [exercise.pk]).get(exercise.pk)
     assert (plan.reps_min, plan.reps_max, plan.seconds, plan.sets) == (10, 12, None, 3)
@@ -361,14 +343,14 @@ def test_suggestion_uses_the_range_the_runner_s_program_prescribes(content, user
 
 
 def test_progress_page_shows_best_set_e1rm_suggestion_chart_and_table(content, user, client_logged_in, today):
-    log(user, D(2026, 2, 23), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(95), "times": 3})
-    log(user, D(2026, 3, 2), {"exercise": "back-squat", "reps": 8, "load_kg": Decimal(100), "times": 3})
+    log_session(user, D(2026, 2, 23), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(95), "times": 3})
+    log_session(user, D(2026, 3, 2), {"exercise": "back-squat", "reps": 8, "load_kg": Decimal(100), "times": 3})
     response = client_logged_in.get("/progress/")
     assert response.status_code == 200
     body = response.content.decode()
     assert body.count("<svg") == 1 and 'role="img"' in body and 'aria-describedby="weekly-table"' in body
     assert 'id="weekly-table"' in body
-    page = text(response)
+    page = page_text(response)
     assert "Back squat" in page
     assert "8 @ 100 kg" in page  # the best set
     assert "124.1 kg – 126.7 kg" in page  # 100 × 8: Brzycki 124.1, Epley 126.7
@@ -379,21 +361,21 @@ def test_progress_page_shows_best_set_e1rm_suggestion_chart_and_table(content, u
 
 
 def test_progress_page_shows_weekly_sets_per_muscle_with_unilateral_pairs_once(content, user, client_logged_in, today):
-    log(
+    log_session(
         user,
         D(2026, 3, 2),
         {"exercise": "single-leg-calf-raise", "reps": 15, "side": "left", "times": 2},
         {"exercise": "single-leg-calf-raise", "reps": 15, "side": "right", "times": 2},
     )
-    page = text(client_logged_in.get("/progress/"))
+    page = page_text(client_logged_in.get("/progress/"))
     assert re.search(r"Calves \(gastrocnemius\)( 0){11} 2\b", page)
 
 
 def test_progress_page_in_pounds(content, user, client_logged_in, today):
     user.profile.unit = "lb"
     user.profile.save()
-    log(user, D(2026, 3, 2), {"exercise": "back-squat", "reps": 8, "load_kg": Decimal("102.058"), "times": 3})
-    page = text(client_logged_in.get("/progress/"))
+    log_session(user, D(2026, 3, 2), {"exercise": "back-squat", "reps": 8, "load_kg": Decimal("102.058"), "times": 3})
+    page = page_text(client_logged_in.get("/progress/"))
     assert "8 @ 225 lb" in page
     assert "add 10 lb" in page
 
@@ -401,21 +383,21 @@ def test_progress_page_in_pounds(content, user, client_logged_in, today):
 def test_progress_page_empty_log(client_logged_in, content):
     response = client_logged_in.get("/progress/")
     assert response.status_code == 200
-    assert "Log a session and your progress shows up here" in text(response)
+    assert "Log a session and your progress shows up here" in page_text(response)
 
 
 def test_exercise_progress_page_has_chart_and_table(content, user, client_logged_in, today):
     sessions = [
-        log(user, D(2026, 2, 16), {"exercise": "hip-thrust", "reps": 10, "load_kg": Decimal(60), "times": 3}),
-        log(user, D(2026, 2, 23), {"exercise": "hip-thrust", "reps": 10, "load_kg": Decimal(70), "times": 3}),
-        log(user, D(2026, 3, 2), {"exercise": "hip-thrust", "reps": 8, "load_kg": Decimal(80), "times": 2}),
+        log_session(user, D(2026, 2, 16), {"exercise": "hip-thrust", "reps": 10, "load_kg": Decimal(60), "times": 3}),
+        log_session(user, D(2026, 2, 23), {"exercise": "hip-thrust", "reps": 10, "load_kg": Decimal(70), "times": 3}),
+        log_session(user, D(2026, 3, 2), {"exercise": "hip-thrust", "reps": 8, "load_kg": Decimal(80), "times": 2}),
     ]
     response = client_logged_in.get("/progress/hip-thrust/")
     assert response.status_code == 200
     body = response.content.decode()
     assert "<svg" in body and "<polyline" in body and body.count('class="bar-volume"') == 3
     assert "<caption>Each session with hip thrust (most recent 3)</caption>" in body
-    page = text(response)
+    page = page_text(response)
     # Table rows, newest first: date, sets, reps, heaviest, volume, best e1RM.
     assert "2 Mar 2026 2 16 80 1280 101.3" in page
     assert "23 Feb 2026 3 30 70 2100 93.3" in page
@@ -426,16 +408,16 @@ def test_exercise_progress_page_has_chart_and_table(content, user, client_logged
 
 
 def test_exercise_progress_page_not_yet_logged_and_unknown(content, client_logged_in):
-    assert "You have not logged" in text(client_logged_in.get("/progress/hip-thrust/"))
+    assert "You have not logged" in page_text(client_logged_in.get("/progress/hip-thrust/"))
     assert client_logged_in.get("/progress/no-such-move/").status_code == 404
 
 
 def test_progress_figures_update_after_an_edit(content, user, client_logged_in, today):
-    session = log(user, D(2026, 3, 2), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(100)})
-    assert "112.5 kg – 116.7 kg" in text(client_logged_in.get("/progress/back-squat/"))
+    session = log_session(user, D(2026, 3, 2), {"exercise": "back-squat", "reps": 5, "load_kg": Decimal(100)})
+    assert "112.5 kg – 116.7 kg" in page_text(client_logged_in.get("/progress/back-squat/"))
     log_services.update_session(
         session, sets=[{"exercise": Exercise.objects.get(slug="back-squat"), "reps": 5, "load_kg": Decimal(110)}]
     )
-    assert "123.8 kg – 128.3 kg" in text(client_logged_in.get("/progress/back-squat/"))
+    assert "123.8 kg – 128.3 kg" in page_text(client_logged_in.get("/progress/back-squat/"))
     assert Session.objects.count() == 1
     assert PlannedSession.objects.count() == 0

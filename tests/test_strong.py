@@ -5,7 +5,6 @@ import csv
 import datetime
 import io
 import json
-import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from exercises.models import Exercise
 from logbook import services as log_services
 from logbook import strong
 from logbook.models import LoggedSet, Session
@@ -21,27 +19,13 @@ from programs import services as program_services
 from programs.models import Program
 
 from .factories import UserFactory
-from .test_logbook_forms import read_form  # reads a page's form as a browser would submit it
+from .helpers import ex, log_counts, page_text, read_form
 
 D = datetime.date
 SAMPLES = Path(__file__).parent / "data" / "strong-samples"
 JOSH = SAMPLES / "strong_joshuayoes_2.csv"
 AMIGO = SAMPLES / "strong_amigo163_3.csv"
 HEADER = "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE"
-
-
-def ex(slug):
-    return Exercise.objects.get(slug=slug)
-
-
-def text(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
-
-
-def counts(user=None):
-    sessions = Session.objects.all() if user is None else Session.objects.filter(user=user)
-    sets = LoggedSet.objects.all() if user is None else LoggedSet.objects.filter(session__user=user)
-    return sessions.count(), sets.count()
 
 
 def upload(client, content, unit="kg", name="strong.csv"):
@@ -99,12 +83,12 @@ def test_importing_the_same_file_twice_adds_nothing(sample, content, user):
     path, unit, expected = sample
     body = path.read_text(encoding="utf-8-sig")
     strong.import_csv(user, body, unit)
-    before = counts()
+    before = log_counts()
     again = strong.import_csv(user, body, unit)
     assert again.ok
     assert (again.sessions_created, again.sets_created) == (0, 0)
     assert again.sessions_already_there == len(expected["workouts"])
-    assert counts() == before
+    assert log_counts() == before
 
 
 def test_the_pounds_sample_in_detail(content, user):
@@ -163,15 +147,15 @@ def test_import_page_with_a_real_file(client_logged_in, user, content, path, uni
     expected = oracle(path)
     response = upload(client_logged_in, path.read_bytes(), unit, name=path.name)
     assert response.status_code == 200
-    page = text(response)
+    page = page_text(response)
     sets = len(expected["sets"])
     assert f"Imported {sessions} sessions with {sets} sets." in page
     assert "Exercises not in the library" in page
     assert f"{unknown} ({expected['by_name'][unknown]} sets)" in page
-    assert counts(user) == (sessions, sets)
-    again = text(upload(client_logged_in, path.read_bytes(), unit, name=path.name))
+    assert log_counts(user) == (sessions, sets)
+    again = page_text(upload(client_logged_in, path.read_bytes(), unit, name=path.name))
     assert f"{sessions} sessions already in your log were left as they are" in again
-    assert counts(user) == (sessions, sets)
+    assert log_counts(user) == (sessions, sets)
 
 
 # --- messy input ----------------------------------------------------------------------------------------
@@ -289,8 +273,8 @@ def test_windows_line_endings_and_no_trailing_newline(content, user):
 
 def test_a_byte_order_mark_through_the_page(client_logged_in, user, content):
     response = upload(client_logged_in, "\ufeff" + csv_text(row()), "kg")
-    assert "Imported 1 session with 1 set." in text(response) or "Imported 1 session" in text(response)
-    assert counts(user) == (1, 1)
+    assert "Imported 1 session with 1 set." in page_text(response) or "Imported 1 session" in page_text(response)
+    assert log_counts(user) == (1, 1)
 
 
 @pytest.mark.parametrize(
@@ -314,7 +298,7 @@ def test_absurd_or_unreadable_durations_are_ignored_with_a_warning(content, user
 
 
 def test_absurd_duration_through_the_page_is_a_note_not_an_error(client_logged_in, user, content):
-    page = text(upload(client_logged_in, csv_text(row().replace(",45m,", ",234h 3m,"))))
+    page = page_text(upload(client_logged_in, csv_text(row().replace(",45m,", ",234h 3m,"))))
     assert "Imported 1 session with 1 set." in page
     assert "implausible" in page and "Nothing was imported" not in page
 
@@ -341,10 +325,10 @@ def test_accents_emoji_and_strong_names(content, user):
 
 
 def test_unknown_exercises_are_listed_on_the_page_and_shown_in_the_log(client_logged_in, user, content):
-    page = text(upload(client_logged_in, csv_text(row(name="Sled Push"), row(name="Sled Push", order="2"))))
+    page = page_text(upload(client_logged_in, csv_text(row(name="Sled Push"), row(name="Sled Push", order="2"))))
     assert "Exercises not in the library" in page and "Sled Push (2 sets)" in page
     session = Session.objects.get()
-    detail = text(client_logged_in.get(f"/log/{session.pk}/"))
+    detail = page_text(client_logged_in.get(f"/log/{session.pk}/"))
     assert detail.count("Sled Push not in library") == 2
 
 
@@ -384,9 +368,9 @@ def test_a_csv_with_missing_columns_is_refused_clearly(client_logged_in, user, c
     report = strong.import_csv(user, body)
     assert not report.ok
     assert report.errors == [(1, "header", f"Missing column(s): {missing}. Is this a Strong export?")]
-    page = text(upload(client_logged_in, body))
+    page = page_text(upload(client_logged_in, body))
     assert "Nothing was imported" in page and f"Missing column(s): {missing}" in page
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 @pytest.mark.parametrize(
@@ -416,29 +400,29 @@ def test_garbage_rows_are_refused_naming_the_line_and_nothing_is_saved(
     assert not report.ok
     assert [(line, col) for line, col, _ in report.errors] == [(4, column)]
     assert message in report.errors[0][2]
-    assert counts() == (0, 0)
-    page = text(upload(client_logged_in, body))
+    assert log_counts() == (0, 0)
+    page = page_text(upload(client_logged_in, body))
     assert "Nothing was imported" in page and f"Line 4, {column}:" in page
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 def test_every_garbage_row_is_reported(content, user):
     body = csv_text(row().replace("2024-05-01 18:30:00", "yesterday"), row(order="2"), row(weight="heavy"))
     report = strong.import_csv(user, body)
     assert [(line, col) for line, col, _ in report.errors] == [(2, "Date"), (4, "Weight")]
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 def test_a_pound_load_over_the_limit_is_refused(content, user):
     report = strong.import_csv(user, csv_text(row(weight="2300")), "lb")
     assert [(line, col) for line, col, _ in report.errors] == [(2, "Weight")]
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 def test_a_short_row_is_refused(content, user):
     report = strong.import_csv(user, csv_text(row(), "2024-05-01 18:30:00,Legs"))
     assert [(line, col) for line, col, _ in report.errors] == [(3, "row")]
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 def test_a_nul_byte_is_refused_not_a_server_error(client_logged_in, user, content):
@@ -446,8 +430,8 @@ def test_a_nul_byte_is_refused_not_a_server_error(client_logged_in, user, conten
     report = strong.import_csv(user, body)
     assert [line for line, _, _ in report.errors] == [3]
     response = upload(client_logged_in, body)
-    assert response.status_code == 200 and "Line 3" in text(response)
-    assert counts() == (0, 0)
+    assert response.status_code == 200 and "Line 3" in page_text(response)
+    assert log_counts() == (0, 0)
 
 
 def test_an_enormous_field_is_refused_not_a_server_error(client_logged_in, user, content):
@@ -455,21 +439,21 @@ def test_an_enormous_field_is_refused_not_a_server_error(client_logged_in, user,
     report = strong.import_csv(user, body)
     assert not report.ok and report.errors[0][0] == 3
     response = upload(client_logged_in, body)
-    assert response.status_code == 200 and "Nothing was imported" in text(response)
-    assert counts() == (0, 0)
+    assert response.status_code == 200 and "Nothing was imported" in page_text(response)
+    assert log_counts() == (0, 0)
 
 
 @pytest.mark.parametrize("body", ["", HEADER + "\n", HEADER + "\n\n\n"])
 def test_empty_files_are_refused(content, user, body):
     report = strong.import_csv(user, body)
-    assert not report.ok and counts() == (0, 0)
+    assert not report.ok and log_counts() == (0, 0)
 
 
 def test_a_file_that_is_not_utf8_is_refused_by_the_page(client_logged_in, user, content):
     response = upload(client_logged_in, csv_text(row(name="Sentadilla búlgara")).encode("latin-1"))
     assert response.status_code == 200
-    assert "not UTF-8" in text(response)
-    assert counts() == (0, 0)
+    assert "not UTF-8" in page_text(response)
+    assert log_counts() == (0, 0)
 
 
 def test_the_import_page_needs_a_file_and_a_unit(client_logged_in, content):
@@ -478,7 +462,7 @@ def test_the_import_page_needs_a_file_and_a_unit(client_logged_in, content):
     file = SimpleUploadedFile("strong.csv", csv_text(row()).encode(), "text/csv")
     response = client_logged_in.post("/log/import/", {"file": file, "unit": "stone"})
     assert response.status_code == 200 and set(response.context["form"].errors) == {"unit"}
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 # --- round trip -----------------------------------------------------------------------------------------
@@ -578,7 +562,7 @@ def test_csv_round_trip_gives_the_same_log(client, content, today, unit):
     fresh.profile.unit = unit
     fresh.profile.save()
     client.force_login(fresh)
-    page = text(upload(client, exported.encode(), unit))
+    page = page_text(upload(client, exported.encode(), unit))
     assert "Imported 5 sessions with 18 sets." in page, page
     assert "Sled push 🛷 (1 set)" in page
     assert log_of(fresh) == log_of(runner)
@@ -679,7 +663,7 @@ def test_absurd_numbers_are_refused_not_a_server_error(client_logged_in, content
     report = strong.import_csv(user, body)
     assert [(line, col) for line, col, _ in report.errors] == [(3, column)], report.errors
     assert upload(client_logged_in, body).status_code == 200
-    assert counts() == (0, 0)
+    assert log_counts() == (0, 0)
 
 
 def test_an_absurd_workout_duration_is_a_warning_not_a_server_error(content, user):
