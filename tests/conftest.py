@@ -4,18 +4,22 @@ import pytest
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from exercises.models import Exercise
 
 from .factories import UserFactory
+from .helpers import build_world
+
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2 takes a quarter of a second per hash; tests only need passwords to check, not to be strong."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [FAST_HASHER]
 
 
 @pytest.fixture
@@ -132,3 +136,29 @@ def _fresh_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+WORLD_DAY = datetime.date(2026, 3, 4)  # the `today` fixture's Wednesday
+
+
+@pytest.fixture(scope="module")
+def world_data(django_db_setup, django_db_blocker):
+    """Two runners (tests.helpers.build_world), built once per module and committed; every test runs in a
+    transaction rolled back after it, so each one starts from exactly this state. Flushed at the end."""
+    from exercises import content as exercise_content
+    from programs import content as program_content
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[FAST_HASHER]):
+        call_command("flush", interactive=False, verbosity=0)
+        exercise_content.load()
+        program_content.load()
+        try:
+            yield build_world(WORLD_DAY)
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def world(world_data, db, today):
+    assert today == WORLD_DAY
+    return world_data

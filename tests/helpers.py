@@ -2,17 +2,29 @@
 pages read the way a person or a browser would read them."""
 
 import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 
+from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.converters import IntConverter
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
+from accounts import services as account_services
+from accounts.models import Profile
 from exercises.models import Exercise
 from logbook import services as log_services
-from logbook.models import LoggedSet, Session
+from logbook import strong
+from logbook.models import ExerciseStat, LoggedSet, Session
 from programs import services as program_services
-from programs.models import Program
+from programs.models import Enrollment, PlannedSession, Program
 
-from .factories import EquipmentFactory, ExerciseFactory, MuscleFactory
+from .factories import EquipmentFactory, ExerciseFactory, MuscleFactory, UserFactory
 
 
 def ex(slug):
@@ -143,3 +155,283 @@ def read_form(response, form_id="log-form"):
         else:
             data[name] = value
     return data
+
+
+# --- two runners: the owner whose data is private, and an intruder with data of their own -------------
+
+SECRET_NAME = "Owner secret leg day"
+SECRET_NOTE = "owner-private-note-7f3a"
+MISSING_ID = 987_654_321
+STRONG_HEADER = (
+    "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE"
+)
+
+
+@dataclass
+class World:
+    owner: User
+    intruder: User
+    today: date
+    enrollment: Enrollment  # posterior chain: first session done, second skipped, third to do
+    plyo: Enrollment  # plyometric block: first session done, second due today
+    paused: Enrollment  # in-season maintenance, paused
+    done: PlannedSession
+    skipped: PlannedSession
+    pending: PlannedSession
+    plyo_done: PlannedSession
+    plyo_next: PlannedSession
+    session: Session  # logged for `done`
+    plyo_session: Session  # logged for `plyo_done`
+    heavy: Session  # ad hoc, kettlebell deadlifts at 123.4 kg
+    adhoc: Session  # ad hoc, back squats
+    imported: Session  # from a Strong CSV
+    token: Token
+    intruder_enrollment: Enrollment
+    intruder_session: Session
+
+    @property
+    def owner_sessions(self):
+        return [self.session, self.plyo_session, self.heavy, self.adhoc, self.imported]
+
+    @property
+    def owner_enrollments(self):
+        return [self.enrollment, self.plyo, self.paused]
+
+    @property
+    def owner_planned(self):
+        return PlannedSession.objects.filter(enrollment__user=self.owner).order_by("pk")
+
+    def leaks(self):
+        """Text and links of the owner's that must never reach the intruder."""
+        found = [SECRET_NAME, SECRET_NOTE, "Owner plyo", "Owner heavy", "Owner ad hoc", "Owner imported", "123.4 kg"]
+        found += ["Tuck jump: ", "Plyometric block: ", "Plyometric block · "]  # the intruder follows no such block
+        found += [f"/log/{s.pk}/" for s in self.owner_sessions]
+        found += [f"/enrollments/{e.pk}/" for e in self.owner_enrollments]
+        found += [f"/planned/{pk}/" for pk in self.owner_planned.values_list("pk", flat=True)]
+        return found
+
+
+def build_world(today):
+    """Two runners in the same programs; the owner with every kind of session, a paused block and a token."""
+    owner = UserFactory(username="owner")
+    intruder = UserFactory(username="intruder")
+    Profile.objects.filter(user=owner).update(long_run_day=6)
+    posterior = Program.objects.get(slug="posterior-chain")
+
+    enrollment = program_services.enrol(owner, posterior, today - timedelta(days=7), [0, 3])
+    done, skipped, pending = enrollment.planned_sessions.order_by("sequence")[:3]
+    session = log_session(
+        owner,
+        done.date,
+        {"exercise": "hip-thrust", "reps": 20, "load_kg": 100},
+        {"exercise": "hip-thrust", "reps": 18, "load_kg": 100},
+        name=SECRET_NAME,
+        notes=SECRET_NOTE,
+        planned=done,
+    )
+    program_services.skip(skipped)
+
+    plyo = program_services.enrol(owner, Program.objects.get(slug="plyometric"), today - timedelta(days=2), [0, 2])
+    plyo_done, plyo_next = plyo.planned_sessions.order_by("sequence")[:2]
+    plyo_session = log_session(
+        owner,
+        plyo_done.date,
+        {"exercise": "tuck-jump", "reps": 5, "note": SECRET_NOTE},
+        {"exercise": "tuck-jump", "reps": 5},
+        {"exercise": "snap-down", "reps": 5},  # in the block's next session too: "last time" on /today/
+        name="Owner plyo",
+        notes=SECRET_NOTE,
+        planned=plyo_done,
+    )
+    paused = program_services.enrol(owner, Program.objects.get(slug="in-season-maintenance"), today, [1])
+    program_services.pause(paused)
+
+    heavy = log_session(
+        owner,
+        today - timedelta(days=1),
+        {"exercise": "kettlebell-deadlift", "reps": 8, "load_kg": Decimal("123.4")},
+        {"exercise": "kettlebell-deadlift", "reps": 5, "load_kg": Decimal("123.4")},
+        name="Owner heavy",
+        notes=SECRET_NOTE,
+    )
+    adhoc = log_session(
+        owner, today - timedelta(days=3), {"exercise": "back-squat", "reps": 5, "load_kg": 120}, name="Owner ad hoc"
+    )
+    csv = f"{STRONG_HEADER}\n2026-02-20 07:30:00,Owner imported,40m,Hip Thrust (Barbell),1,60,10,,,,{SECRET_NOTE},\n"
+    report = strong.import_csv(owner, csv)
+    assert not report.errors, report.errors
+    imported = Session.objects.get(user=owner, name="Owner imported")
+    token = account_services.issue_token(owner)
+
+    intruder_enrollment = program_services.enrol(intruder, posterior, today, [1, 4])
+    intruder_session = log_session(
+        intruder, today - timedelta(days=3), {"exercise": "back-squat", "reps": 8, "load_kg": 40}, name="Intruder own"
+    )
+    return World(
+        owner=owner,
+        intruder=intruder,
+        today=today,
+        enrollment=enrollment,
+        plyo=plyo,
+        paused=paused,
+        done=done,
+        skipped=skipped,
+        pending=pending,
+        plyo_done=plyo_done,
+        plyo_next=plyo_next,
+        session=session,
+        plyo_session=plyo_session,
+        heavy=heavy,
+        adhoc=adhoc,
+        imported=imported,
+        token=token,
+        intruder_enrollment=intruder_enrollment,
+        intruder_session=intruder_session,
+    )
+
+
+def runner_state(user):
+    """Everything a runner owns, as plain data: any change by anyone shows up as a difference."""
+    return {
+        "user": list(User.objects.filter(pk=user.pk).values()),
+        "profile": list(Profile.objects.filter(user=user).values()),
+        "enrollments": list(Enrollment.objects.filter(user=user).order_by("pk").values()),
+        "planned": list(PlannedSession.objects.filter(enrollment__user=user).order_by("pk").values()),
+        "sessions": list(Session.objects.filter(user=user).order_by("pk").values()),
+        "sets": list(LoggedSet.objects.filter(session__user=user).order_by("pk").values()),
+        "figures": list(ExerciseStat.objects.filter(user=user).order_by("pk").values()),
+        "tokens": list(Token.objects.filter(user=user).values_list("key", flat=True)),
+    }
+
+
+def log_form(world, name="Hijacked"):
+    """A valid log form post, so a missing ownership check would write something."""
+    return {
+        "date": world.today.isoformat(),
+        "name": name,
+        "notes": "written by someone else",
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-exercise": str(Exercise.objects.get(slug="hip-thrust").pk),
+        "form-0-reps": "3",
+        "form-0-load": "5",
+        "form-0-side": "both",
+        "save": "1",
+    }
+
+
+SESSION_BODY = {"date": "2026-03-01", "name": "Hijacked", "notes": "x", "sets": [{"exercise": "hip-thrust", "reps": 3}]}
+ENROLLMENT_BODY = {"status": "paused", "weekdays": [1, 4]}
+
+
+def token_client(user):
+    """An API client that signs in with the runner's token, as a phone app would."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def logged_in_client(user, **options):
+    client = Client(**options)
+    client.force_login(user)
+    return client
+
+
+def body_of(response):
+    """A 200 response's body as text, streamed or not."""
+    assert response.status_code == 200, response.status_code
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode()
+
+
+# --- every URL pattern the site has ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name", or the pattern text for an unnamed route
+    pattern: str
+    kwargs: tuple[str, ...]
+    id_kwargs: tuple[str, ...]
+
+    @property
+    def namespace(self):
+        return self.name.split(":", 1)[0] if ":" in self.name else ""
+
+    def __str__(self):
+        return f"{self.name} ({self.pattern})"
+
+
+ID_NAMES = {"pk", "id"}
+DIGITS_GROUP = re.compile(r"\(\?P<(\w+)>(?:\[0-9\]|\\d)[+*]\)")
+
+
+def is_id_kwarg(name, converter, pattern_text):
+    if name in ID_NAMES or name.endswith(("_pk", "_id")):
+        return True
+    if isinstance(converter, IntConverter):
+        return True
+    return any(m.group(1) == name for m in DIGITS_GROUP.finditer(pattern_text))
+
+
+def walk(patterns, prefix="", namespace="", converters=None):
+    for entry in patterns:
+        text = prefix + str(entry.pattern)
+        found = dict(converters or {})
+        found.update(getattr(entry.pattern, "converters", {}))
+        if isinstance(entry, URLResolver):
+            ns = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from walk(entry.url_patterns, text, ns, found)
+            continue
+        assert isinstance(entry, URLPattern)
+        names = set(entry.pattern.regex.groupindex)
+        for prefix_kwarg in re.findall(r"\(\?P<(\w+)>|<(?:\w+:)?(\w+)>", prefix):
+            names.update(n for n in prefix_kwarg if n)
+        names = tuple(sorted(names))
+        ids = tuple(n for n in names if is_id_kwarg(n, found.get(n), text))
+        full = f"{namespace}:{entry.name}" if entry.name and namespace else (entry.name or f"{namespace}:<{text}>")
+        yield Route(full, text, names, ids)
+
+
+def all_routes():
+    return list(walk(get_resolver().url_patterns))
+
+
+def site_routes():
+    """The site's own pages (not the admin, not the API)."""
+    return [r for r in all_routes() if r.namespace not in ("admin", "api")]
+
+
+def api_routes():
+    return [r for r in all_routes() if r.namespace == "api"]
+
+
+SLUGS = {
+    "programs:": "posterior-chain",
+    "api:program-": "posterior-chain",
+    "api:muscle-": "calves",
+    "api:equipment-": "barbell",
+}
+
+
+def sample_kwargs(route, world):
+    """Fill any site or API route with real values: the owner's objects for ids, a real slug for slugs."""
+    kwargs = {}
+    for name in route.kwargs:
+        if name == "planned_pk" or (name == "pk" and route.name in ("programs:skip", "programs:move")):
+            kwargs[name] = world.pending.pk
+        elif name == "pk" and "enrollment" in route.name:
+            kwargs[name] = world.enrollment.pk
+        elif name in route.id_kwargs:
+            kwargs[name] = world.session.pk
+        elif name == "action":
+            kwargs[name] = "pause"
+        elif name == "slug":
+            kwargs[name] = next((v for k, v in SLUGS.items() if route.name.startswith(k)), "hip-thrust")
+        elif name == "format":
+            kwargs[name] = "json"
+        else:
+            kwargs[name] = "x"
+    return kwargs
