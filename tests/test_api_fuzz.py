@@ -26,12 +26,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from exercises.models import Exercise
 from logbook.models import Session
 from programs import services as program_services
 from programs.models import Program
 
-from .factories import LoggedSetFactory, SessionFactory, UserFactory
+from .factories import UserFactory
 from .helpers import log_session
 
 # The schema documents each operation's success status only (drf-spectacular's default), so
@@ -79,8 +78,7 @@ def runner(content, today):
         planned=planned,
         name="Posterior chain A",
     )
-    adhoc = SessionFactory(user=user, date=today, name="Extra")
-    LoggedSetFactory(session=adhoc, order=1, exercise=Exercise.objects.get(slug="step-up"), reps=10, side="left")
+    log_session(user, today, {"exercise": "step-up", "reps": 10, "side": "left"}, name="Extra")
     assert Session.objects.filter(user=user).count() == 2
     return user
 
@@ -118,6 +116,7 @@ schema = schemathesis.openapi.from_dict(SCHEMA)
 schema.app = application
 
 
+@pytest.mark.slow  # a few seconds per operation
 @schema.parametrize()
 @settings(
     max_examples=20,

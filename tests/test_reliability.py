@@ -25,7 +25,7 @@ from logbook.models import LoggedSet, Session
 from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
 
-from .factories import LoggedSetFactory, SessionFactory, UserFactory
+from .factories import UserFactory
 from .helpers import log_session
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -73,8 +73,9 @@ def runner(content, today):
     logged = log_session(
         user, planned[0].date, {"exercise": "hip-thrust", "reps": 15, "load_kg": 60}, planned=planned[0], name="Logged"
     )
-    adhoc = SessionFactory(user=user, date=today - timedelta(days=1), name="Ad hoc")
-    LoggedSetFactory(session=adhoc, order=1, exercise=Exercise.objects.get(slug="back-squat"), reps=5, load_kg=80)
+    adhoc = log_session(
+        user, today - timedelta(days=1), {"exercise": "back-squat", "reps": 5, "load_kg": 80}, name="Ad hoc"
+    )
     user.enrollment, user.logged, user.adhoc, user.pending = enrollment, logged, adhoc, planned[1]
     return user
 
@@ -433,6 +434,7 @@ def run_script(tmp_path, source, database_url, *args):
     return run([sys.executable, str(script), *args], database_url)
 
 
+@pytest.mark.slow
 def test_makemigrations_finds_nothing_missing(tmp_path):
     out = run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run", "-v", "1"],
@@ -453,6 +455,7 @@ def check_migrations_round_trip(tmp_path, database_url):
     assert out["content_again"][0] > 30 and out["content_again"][1] >= 3
 
 
+@pytest.mark.slow
 def test_migrations_go_to_zero_and_back_on_sqlite(tmp_path):
     check_migrations_round_trip(tmp_path, f"sqlite:///{tmp_path / 'migrate.sqlite3'}")
 
@@ -490,6 +493,7 @@ def scratch_postgres():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.slow
 def test_migrations_go_to_zero_and_back_on_postgresql(tmp_path, scratch_postgres):
     check_migrations_round_trip(tmp_path, scratch_postgres)
 
@@ -605,5 +609,6 @@ def backup_round_trip(tmp_path, source_url, target_url):
     assert after == before
 
 
+@pytest.mark.slow
 def test_backup_and_restore_keeps_a_runners_data(tmp_path):
     backup_round_trip(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}", f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
