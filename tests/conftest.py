@@ -119,6 +119,21 @@ def api_other(other_user):
 
 
 @pytest.fixture
+def enrollment(content, user, today):
+    """Posterior chain from today (Wednesday), Wednesdays and Saturdays: Session A is due today."""
+    from programs import services as program_services
+    from programs.models import Program
+
+    return program_services.enrol(user, Program.objects.get(slug="posterior-chain"), today, [2, 5])
+
+
+@pytest.fixture
+def planned(enrollment):
+    """The enrolment's first session, due today."""
+    return enrollment.planned_sessions.get(sequence=1)
+
+
+@pytest.fixture
 def caching(settings):
     """Content caching on, as in production (tests otherwise measure content pages uncached)."""
     settings.LEGWORK_CACHE_CONTENT = True

@@ -396,6 +396,7 @@ def test_the_intruder_s_own_data_is_all_the_lists_hold(world, cache_mode):
     assert "Kettlebell deadlift" not in body_of(intruder.get("/progress/"))
     assert "You have not logged" in body_of(intruder.get("/progress/kettlebell-deadlift/"))
     assert "Intruder own" in body_of(intruder.get("/log/export.csv"))
+    assert "Intruder own" in body_of(intruder.get("/log/export.json"))
     assert f"/enrollments/{world.intruder_enrollment.pk}/" in body_of(intruder.get("/enrollments/"))
     # Control: the owner's export has the owner's data.
     assert SECRET_NAME in body_of(logged_in_client(world.owner).get("/log/export.csv"))

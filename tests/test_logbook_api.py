@@ -62,12 +62,6 @@ def with_set(index=0, **changes):
     return data
 
 
-@pytest.fixture
-def planned(content, user, today):
-    enrollment = program_services.enrol(user, Program.objects.get(slug="posterior-chain"), today, [2, 5])
-    return enrollment.planned_sessions.get(sequence=1)
-
-
 # --- create and read ------------------------------------------------------------------------------------
 
 

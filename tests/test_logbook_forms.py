@@ -52,17 +52,6 @@ def rows(data):
 
 
 @pytest.fixture
-def enrollment(content, user, today):
-    """Posterior chain from today (Wednesday), Wednesdays and Saturdays: Session A is due today."""
-    return program_services.enrol(user, Program.objects.get(slug="posterior-chain"), today, [2, 5])
-
-
-@pytest.fixture
-def planned(enrollment):
-    return enrollment.planned_sessions.get(sequence=1)
-
-
-@pytest.fixture
 def last_week(content, user):
     """Last time: deadlifts at 80, 82.5 and 85 kg, bodyweight hip thrusts; hamstring curls never."""
     return log_session(

@@ -14,8 +14,6 @@ import environ
 import pytest
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Profile
 from exercises.models import Exercise
@@ -26,7 +24,7 @@ from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
 
 from .factories import UserFactory
-from .helpers import log_session
+from .helpers import log_session, token_client
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -98,12 +96,6 @@ def log_post(today, name="Half-saved", sets=2):
 
 def logged_in(client, user):
     client.force_login(user)
-    return client
-
-
-def token_client(user):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     return client
 
 
