@@ -46,7 +46,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 test-redis: install-dev
 	@if $(PY) -c "import redis,sys; redis.Redis.from_url('$(REDIS_TEST_URL)').ping()" 2>/dev/null; then \
 	  echo "make test: the cache-dependent tests again, on Redis at $(REDIS_TEST_URL)"; \
-	  REDIS_URL=$(REDIS_TEST_URL) $(VENV)/bin/pytest -m cache -p no:randomly $(PYTEST_ARGS); \
+	  REDIS_URL=$(REDIS_TEST_URL) $(VENV)/bin/pytest -m cache -p no:randomly; \
 	elif [ -n "$$CI" ]; then \
 	  echo "make test: FAIL: no Redis at $(REDIS_TEST_URL)" >&2; exit 1; \
 	else \
