@@ -1,4 +1,4 @@
-"""Every write to a runner's schedule: enrolling, changing days, skipping, moving, pausing, resuming,
+"""Every write to a runner's schedule: enrolling, changing days (`change`), skipping, moving, pausing, resuming,
 restarting and leaving a block.
 
 Each public function is one `accounts.services.runner_write`: a transaction that locks the runner first,
@@ -25,11 +25,6 @@ def enrol(user, program, start_date, weekdays):
         enrollment = Enrollment.objects.create(user=user, program=program, start_date=start_date, weekdays=weekdays)
         _lay_out(enrollment)
     return enrollment
-
-
-def change_days(enrollment, weekdays, today):
-    """New training weekdays: every session still to do is laid onto them from today."""
-    return change(enrollment, today=today, weekdays=weekdays)
 
 
 def change(enrollment, *, today, weekdays=None, status=None):
