@@ -74,6 +74,14 @@ class Source(models.Model):
 
 
 class ExerciseQuerySet(models.QuerySet):
+    def library(self):
+        """The shared library everyone sees (runners' own exercises, once they exist, are not in it)."""
+        return self.all()
+
+    def loggable_by(self, user):
+        """What `user` may log: the library, plus (once they exist) the runner's own exercises."""
+        return self.all()
+
     def search(self, text):
         """Match the name or any alias ("RDL", "Bulgarian split squat")."""
         text = (text or "").strip()

@@ -73,6 +73,8 @@ def today(request):
         "today": today,
         "paused": paused.select_related("program"),
         "any_due": any(s.due for s in sessions),
+        # Lines about today's running ("Long run tomorrow: no leg session today"); the running week fills them.
+        "run_notes": [],
     }
     return render(request, "logbook/today.html", context)
 
