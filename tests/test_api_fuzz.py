@@ -15,7 +15,6 @@ from django.db import close_old_connections
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.settings import spectacular_settings
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
@@ -25,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     # status_code_conformance: see documented_or_client_error below
 )
 
+from accounts import services as account_services
 from config.wsgi import application
 from logbook.models import Session
 from programs import services as program_services
@@ -85,7 +85,7 @@ def runner(content, today):
 
 @pytest.fixture
 def token(runner):
-    return Token.objects.create(user=runner).key
+    return account_services.issue_token(runner).key
 
 
 @pytest.fixture

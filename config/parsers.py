@@ -1,0 +1,75 @@
+"""The API's JSON parser: DRF's, made safe for any byte sequence a client can send."""
+
+import codecs
+import json
+import re
+
+from django.conf import settings
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
+
+MAX_DEPTH = 20  # the deepest body the API takes is a session: object → sets → set, three levels
+STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def problem_in(value):
+    """Why a parsed JSON value cannot be taken (too deep, a NUL, a lone surrogate), or None. Iterative."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"JSON nested deeper than {MAX_DEPTH} levels."
+        if isinstance(item, dict):
+            stack.extend((key, depth) for key in item)
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return "A string holds a NUL character."
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "A string holds a lone surrogate (\\ud800-\\udfff); send whole UTF-16 pairs or UTF-8."
+    return None
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, plus: nesting deeper than MAX_DEPTH, NULs and lone surrogates are a 400,
+    never a RecursionError or a database error later."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            text = codecs.getreader(encoding)(stream).read()
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
+        # The cheap pre-check: a body with more brackets open at once than MAX_DEPTH is refused without
+        # parsing (the C parser would recurse once per bracket).
+        if max_open_brackets(text) > MAX_DEPTH:
+            raise ParseError(f"JSON parse error - nested deeper than {MAX_DEPTH} levels.")
+        try:
+            data = json.loads(text, parse_constant=refuse_constant)
+        except (ValueError, RecursionError) as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
+        if problem := problem_in(data):
+            raise ParseError(f"JSON parse error - {problem}")
+        return data
+
+
+def refuse_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def max_open_brackets(text):
+    """The deepest nesting of brackets in `text` outside its strings (the bound the parser would recurse to)."""
+    depth = deepest = 0
+    for bracket in BRACKETS.findall(STRINGS.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
