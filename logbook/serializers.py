@@ -3,6 +3,7 @@ from collections.abc import Mapping
 from django.utils import timezone
 from rest_framework import serializers
 
+from accounts.numbers import PlainNumbersSerializerMixin
 from exercises.models import Exercise
 from programs.models import PlannedSession
 
@@ -23,7 +24,7 @@ class ExerciseField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class LoggedSetSerializer(serializers.ModelSerializer):
+class LoggedSetSerializer(PlainNumbersSerializerMixin, serializers.ModelSerializer):
     exercise = ExerciseField()
 
     class Meta:
@@ -48,7 +49,7 @@ class PlannedSessionField(serializers.PrimaryKeyRelatedField):
         return PlannedSession.objects.for_user(request.user)
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(PlainNumbersSerializerMixin, serializers.ModelSerializer):
     planned_session = PlannedSessionField(required=False, allow_null=True)
     # Read from Session.ordered_sets: prefetched for lists, the rows just written after a save.
     # The length is checked before any set is: a body of 10,000 sets costs no more than one of 201.
