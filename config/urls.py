@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.api import obtain_token
 
-from . import api, views
+from . import api, schema, views  # noqa: F401 (schema registers the token scheme)
 
 api_patterns = [
     path("", include(api.build_router().urls)),

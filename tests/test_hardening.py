@@ -279,7 +279,8 @@ def test_old_drf_tokens_are_carried_over_hashed(db):
     old_key = "0123456789abcdef0123456789abcdef01234567"
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TABLE IF NOT EXISTS authtoken_token (key varchar(40) PRIMARY KEY, created timestamp, user_id integer)"
+            "CREATE TABLE IF NOT EXISTS authtoken_token"
+            " (key varchar(40) PRIMARY KEY, created timestamp, user_id integer)"
         )
         cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s)", [old_key, timezone.now(), user.pk])
 
@@ -570,3 +571,14 @@ def test_log_session_helper_still_logs(db, content, today):
     """Control for the fixtures above: a normal session logs through the same service."""
     user = UserFactory()
     assert log_session(user, today, {"exercise": "hip-thrust", "reps": 5}).sets.count() == 1
+
+
+def test_a_planned_log_form_posted_with_fewer_rows_than_the_plan_is_shown_again(world, client):
+    """Found by the form fuzz: a post with fewer set rows than the plan has hints rendered a hint with no row."""
+    client.force_login(world.owner)
+    response = client.post(
+        f"/log/planned/{world.pending.pk}/",
+        {"date": world.today.isoformat(), "name": "x", "form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0", "save": "1"},
+    )
+    assert response.status_code == 200
+    assert "Log at least one set" in response.content.decode() or response.context["formset"].non_form_errors()
