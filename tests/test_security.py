@@ -341,6 +341,28 @@ def test_check_deploy_is_clean_under_production_settings():
 
 
 @pytest.mark.slow
+def test_check_deploy_is_clean_without_a_secret_key_in_the_environment(tmp_path):
+    """A single-machine install without SECRET_KEY gets a generated key kept under var/, never the one in
+    the repository (there is none): check --deploy has nothing to say about it."""
+    result = check_deploy(SECRET_KEY="")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout + result.stderr
+    assert "dev-only-insecure" not in (BASE_DIR / "config" / "settings.py").read_text()
+
+
+def test_a_missing_secret_key_is_generated_once_and_kept_private(tmp_path):
+    from config.secrets import secret_key_file
+
+    path = tmp_path / "var" / "secret_key"
+    first = secret_key_file(path)
+    assert len(first) >= 50 and path.read_text().strip() == first
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert secret_key_file(path) == first, "the same key on every start, or every session would end"
+    path.write_text("short")
+    assert secret_key_file(path) != "short"
+
+
+@pytest.mark.slow
 def test_check_deploy_would_catch_a_missing_https_setting():
     """Control: the environment really reaches the settings, so the clean run above means something."""
     result = check_deploy(SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0")

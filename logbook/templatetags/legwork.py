@@ -58,7 +58,7 @@ def with_hints(formset, hints):
     """(form, hint) for each form of the formset; the hint is None past the end of `hints` (or without any).
 
     Never a hint without a form: a posted formset can hold fewer rows than the plan has hints."""
-    return zip(formset, chain(hints or [], repeat(None)))
+    return zip(formset, chain(hints or [], repeat(None)), strict=False)
 
 
 def _errors(bound, messages):
