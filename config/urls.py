@@ -23,3 +23,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_patterns, "api"))),
 ]
+
+handler404 = views.not_found
+handler400 = views.bad_request

@@ -582,3 +582,13 @@ def test_a_planned_log_form_posted_with_fewer_rows_than_the_plan_is_shown_again(
     )
     assert response.status_code == 200
     assert "Log at least one set" in response.content.decode() or response.context["formset"].non_form_errors()
+
+
+def test_api_errors_from_outside_the_api_views_are_json(client, db):
+    """A URL no API route matches is a JSON 404 (the schema says so), and the site keeps its own page."""
+    response = client.get("/api/v1/exercises/not.a.slug/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    response = client.get("/api/v1/sessions/-1.5/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
