@@ -40,8 +40,8 @@ class RequestLimitsMiddleware:
     - A body over LEGWORK_MAX_REQUEST_BYTES by its Content-Length: 413 (the proxy and gunicorn cap it too,
       docs/deploy.md; Django's DATA_UPLOAD_MAX_MEMORY_SIZE bounds what is read into memory).
     - A NUL in the path: 404 (no URL has one; PostgreSQL cannot even compare a string holding one).
-    - A NUL in the query string or in a form field: 400 (a form's own fields refuse one, but a choice
-      looked up in the database would reach PostgreSQL with it).
+    - A NUL in the query string: 400 (filters look their values up in the database). In a form field a
+      NUL is the field's own message (Django's CharField refuses one), so the form is shown again.
     """
 
     def __init__(self, get_response):
@@ -61,16 +61,7 @@ class RequestLimitsMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if "%00" in query or "\x00" in query:
             return refuse(request, 400, "A query parameter holds a NUL character.")
-        if request.method == "POST" and request.content_type in FORM_TYPES and holds_nul(request.POST):
-            return refuse(request, 400, "A form field holds a NUL character.")
         return self.get_response(request)
-
-
-FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
-
-
-def holds_nul(data):
-    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
 
 
 def refuse(request, status, message):

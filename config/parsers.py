@@ -14,7 +14,10 @@ BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def problem_in(value):
-    """Why a parsed JSON value cannot be taken (too deep, a NUL, a lone surrogate), or None. Iterative."""
+    """Why a parsed JSON value cannot be taken (too deep, a lone surrogate), or None. Iterative.
+
+    A NUL is left to the fields: each text field refuses one with its own message (DRF's CharField), and
+    slug lookups refuse one before the database sees it (accounts.fields.SlugLookupField)."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -26,8 +29,6 @@ def problem_in(value):
         elif isinstance(item, list):
             stack.extend((child, depth + 1) for child in item)
         elif isinstance(item, str):
-            if "\x00" in item:
-                return "A string holds a NUL character."
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError:
@@ -36,8 +37,8 @@ def problem_in(value):
 
 
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, plus: nesting deeper than MAX_DEPTH, NULs and lone surrogates are a 400,
-    never a RecursionError or a database error later."""
+    """DRF's JSON parser, plus: nesting deeper than MAX_DEPTH and lone surrogates are a 400, never a
+    RecursionError or an encoding error in the database later."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}

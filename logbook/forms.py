@@ -5,7 +5,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
-from accounts.numbers import DecimalFormField, IntegerFormField
+from accounts.fields import DecimalFormField, IntegerFormField
 from exercises import widgets
 from exercises.models import Exercise
 from programs.models import Program
@@ -17,6 +17,8 @@ from .units import exact, from_kg, to_kg
 
 class SessionForm(forms.ModelForm):
     client_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The version the edit page was loaded at: saving over a newer one is refused (logbook.services).
+    version = IntegerFormField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Session
@@ -37,6 +39,8 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("client_token", uuid.uuid4())
+        if not self.is_bound and self.instance.pk is not None:
+            self.initial["version"] = self.instance.version
 
     def clean_date(self):
         value = self.cleaned_data["date"]

@@ -55,6 +55,8 @@ class Session(models.Model):
     import_key = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every edit (logbook.services.update_session): an edit made from an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = SessionQuerySet.as_manager()
 

@@ -1,7 +1,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
-from accounts.numbers import IntegerApiField
+from accounts.fields import IntegerApiField, SlugLookupField
 
 from . import services
 from .forms import check_start_date, check_weekdays
@@ -97,7 +97,7 @@ class PlannedSessionSerializer(serializers.ModelSerializer):
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
-    program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
+    program = SlugLookupField(slug_field="slug", queryset=Program.objects.all())
     weekdays = serializers.ListField(child=IntegerApiField(min_value=0, max_value=6), allow_empty=True)
     start_date = serializers.DateField(required=False)
     sessions = PlannedSessionSerializer(source="planned_sessions", many=True, read_only=True)

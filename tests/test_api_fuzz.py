@@ -260,11 +260,14 @@ def mutations(body):
 
 
 def mutated(body, path, value):
-    body = json.loads(json.dumps(body))
+    body = json.loads(dumps(body))
     target = body
-    for step in path[:-1]:
-        target = target[step]
-    target[path[-1]] = value
+    try:
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = value
+    except (KeyError, IndexError, TypeError):
+        pass  # an earlier mutation replaced what this path went through
     return body
 
 

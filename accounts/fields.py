@@ -1,4 +1,5 @@
-"""Number fields that take the digits 0-9 only, for forms and for the API.
+"""Input fields that never hand a client's odd bytes on: numbers in the digits 0-9 only, for forms and for
+the API, and API slug lookups that refuse a NUL (PostgreSQL cannot even compare a string holding one).
 
 Python's int() and Decimal() read any Unicode digit ("１０" is 10), so a number typed with full-width or
 Arabic-Indic digits would be stored as if it had been typed plainly; the runner should see what they sent
@@ -42,6 +43,15 @@ class DecimalApiField(serializers.DecimalField):
     def to_internal_value(self, data):
         if not plain(data):
             raise serializers.ValidationError(MESSAGE, code="invalid")
+        return super().to_internal_value(data)
+
+
+class SlugLookupField(serializers.SlugRelatedField):
+    """DRF's SlugRelatedField; a value holding a NUL is "no such object" without asking the database."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\0"))
         return super().to_internal_value(data)
 
 
