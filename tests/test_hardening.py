@@ -594,3 +594,117 @@ def test_api_errors_from_outside_the_api_views_are_json(client, db):
     assert response.status_code == 404 and response.json() == {"detail": "Not found."}
     response = client.get("/no-such-page/")
     assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
+# --------------------------------------------------------------------------------------------------
+# Writes that never surprise: idempotency key, If-Match and version
+# --------------------------------------------------------------------------------------------------
+
+NEW_SESSION = {"date": "2026-03-03", "name": "Retry me", "sets": [{"exercise": "hip-thrust", "reps": 8}]}
+
+
+@pytest.mark.parametrize("how", ["header", "field"])
+def test_a_retried_post_with_the_same_key_logs_once_and_answers_the_first_result(how, db, content, today):
+    client = api_as(account_services.issue_token(UserFactory()).key)
+    if how == "header":
+        send = lambda: client.post("/api/v1/sessions/", NEW_SESSION, format="json", HTTP_IDEMPOTENCY_KEY="run-42")  # noqa: E731
+    else:
+        body = NEW_SESSION | {"client_token": "0b6f1c1e-3a4d-4c55-9d1e-2f4a5b6c7d8e"}
+        send = lambda: client.post("/api/v1/sessions/", body, format="json")  # noqa: E731
+    first = send()
+    assert first.status_code == 201, first.content
+    again = send()
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert Session.objects.count() == 1
+    # Without a key, the same body is a second session, as before.
+    assert client.post("/api/v1/sessions/", NEW_SESSION, format="json").status_code == 201
+    assert Session.objects.count() == 2
+
+
+def test_keys_are_per_runner(db, content, today):
+    one = api_as(account_services.issue_token(UserFactory()).key)
+    two = api_as(account_services.issue_token(UserFactory()).key)
+    assert one.post("/api/v1/sessions/", NEW_SESSION, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 201
+    answer = two.post("/api/v1/sessions/", NEW_SESSION | {"name": "Mine"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert answer.status_code == 201 and answer.json()["name"] == "Mine"
+
+
+def test_a_bad_idempotency_key_is_a_400(db, content):
+    client = api_as(account_services.issue_token(UserFactory()).key)
+    response = client.post("/api/v1/sessions/", NEW_SESSION, format="json", HTTP_IDEMPOTENCY_KEY="x" * 101)
+    assert response.status_code == 400 and "Idempotency-Key" in response.json()
+    assert not Session.objects.exists()
+
+
+def test_if_match_refuses_an_edit_of_a_changed_session_with_the_current_one(db, content, today):
+    user = UserFactory()
+    session = log_session(user, today, {"exercise": "hip-thrust", "reps": 8}, name="Original")
+    phone, laptop = (api_as(account_services.issue_token(user, name).key) for name in ("phone", "laptop"))
+    url = f"/api/v1/sessions/{session.pk}/"
+    read = phone.get(url)
+    etag = read["ETag"]
+    assert etag == '"1"' and read.json()["version"] == 1
+    assert laptop.get(url)["ETag"] == etag
+
+    changed = laptop.patch(url, {"name": "From the laptop"}, format="json", HTTP_IF_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] == '"2"'
+
+    refused = phone.patch(url, {"name": "From the phone"}, format="json", HTTP_IF_MATCH=etag)
+    assert refused.status_code == 412
+    body = refused.json()
+    assert "version 2" in body["detail"] and body["current"]["name"] == "From the laptop"
+    assert refused["ETag"] == '"2"'
+    assert Session.objects.get().name == "From the laptop"
+
+    # Sent again from the current version, it goes through.
+    assert phone.patch(url, {"name": "From the phone"}, format="json", HTTP_IF_MATCH='"2"').status_code == 200
+    assert Session.objects.get().name == "From the phone"
+
+
+def test_a_stale_version_field_is_a_409_and_a_get_can_be_put_back(db, content, today):
+    user = UserFactory()
+    session = log_session(user, today, {"exercise": "hip-thrust", "reps": 8}, name="Original")
+    client = api_as(account_services.issue_token(user).key)
+    url = f"/api/v1/sessions/{session.pk}/"
+    read = client.get(url).json()
+    assert client.put(url, read, format="json").status_code == 200, "a GET can be PUT back as it is"
+    stale = client.put(url, read | {"name": "Stale"}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["current"]["version"] == 2
+    assert Session.objects.get().name == "Original"
+    # Without a version or If-Match, an edit applies as before (last write wins, by the client's choice).
+    assert client.patch(url, {"name": "Unconditional"}, format="json").status_code == 200
+
+
+def test_the_web_edit_form_refuses_to_overwrite_a_newer_version(client, db, content, today):
+    user = UserFactory()
+    session = log_session(user, today, {"exercise": "hip-thrust", "reps": 8}, name="Original")
+    client.force_login(user)
+    page = client.get(f"/log/{session.pk}/edit/")
+    assert page.context["form"]["version"].value() == 1
+    # Meanwhile another tab (or the API) changes it.
+    from logbook import services as log_services
+
+    log_services.update_session(Session.objects.get(), name="Changed elsewhere")
+    hip = Exercise.objects.get(slug="hip-thrust")
+    data = {
+        "date": today.isoformat(),
+        "name": "My edit",
+        "version": "1",
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-exercise": str(hip.pk),
+        "form-0-reps": "9",
+        "form-0-side": "both",
+        "save": "1",
+    }
+    refused = client.post(f"/log/{session.pk}/edit/", data)
+    assert refused.status_code == 200
+    text = refused.content.decode()
+    assert "changed elsewhere" in text and "Changed elsewhere" in text and "My edit" in text
+    assert Session.objects.get().name == "Changed elsewhere"
+    # Saving again, having seen it, replaces the newer version (the form now carries version 2).
+    assert refused.context["form"].data["version"] == "2"
+    assert client.post(f"/log/{session.pk}/edit/", data | {"version": "2"}).status_code == 302
+    assert Session.objects.get().name == "My edit"
