@@ -4,7 +4,7 @@ from collections.abc import Mapping
 import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.response import Response
 
@@ -65,6 +65,7 @@ def idempotency_token(key):
     return parse_uuid(key) or uuid.uuid5(uuid.NAMESPACE_URL, f"legwork:idempotency:{key}")
 
 
+@extend_schema_view(partial_update=extend_schema(parameters=[IF_MATCH]))
 class SessionViewSet(viewsets.ModelViewSet):
     """The runner's logged sessions; a session and all its sets are created or replaced in one request."""
 
@@ -165,11 +166,6 @@ class SessionViewSet(viewsets.ModelViewSet):
             return Response(body, status=answer, headers={"ETag": etag(current)})
         response["ETag"] = etag(self.get_queryset().get(pk=kwargs["pk"]))
         return response
-
-    @extend_schema(parameters=[IF_MATCH])
-    def partial_update(self, request, *args, **kwargs):
-        kwargs["partial"] = True
-        return self.update(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
         services.delete_session(instance)
