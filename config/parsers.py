@@ -43,8 +43,13 @@ class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        # DRF reads the request stream itself, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE: apply it here.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise ParseError(f"A JSON body is at most {limit // (1024 * 1024)} MB.")
         try:
-            text = codecs.getreader(encoding)(stream).read()
+            text = codecs.decode(raw, encoding)
         except (UnicodeDecodeError, LookupError) as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
         # The cheap pre-check: a body with more brackets open at once than MAX_DEPTH is refused without

@@ -88,7 +88,10 @@ class SessionSerializer(PlainNumbersSerializerMixin, serializers.ModelSerializer
         rows = data.get("sets") if isinstance(data, Mapping) else None
         if isinstance(rows, list):
             slugs = {
-                row["exercise"] for row in rows if isinstance(row, Mapping) and isinstance(row.get("exercise"), str)
+                row["exercise"]
+                for row in rows
+                # A slug holding a NUL can't be asked for (PostgreSQL refuses it); its field says "no such".
+                if isinstance(row, Mapping) and isinstance(row.get("exercise"), str) and "\x00" not in row["exercise"]
             }
             self.context["exercises_by_slug"] = Exercise.objects.in_bulk(slugs, field_name="slug")
         return super().to_internal_value(data)

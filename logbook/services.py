@@ -186,6 +186,10 @@ def _check(details, sets, *, planned=None, user_id=None, session=None):
         raise TypeError(f"not session fields: {sorted(unknown)}")
     if "date" in details and (problem := rules.date_problem(details["date"], timezone.localdate())):
         problems["date"] = [problem]
+    if len(details.get("notes") or "") > rules.MAX_SESSION_NOTES:
+        problems["notes"] = [f"Session notes are at most {rules.MAX_SESSION_NOTES} characters."]
+    if len(details.get("name") or "") > rules.MAX_NAME:
+        problems["name"] = [f"A session name is at most {rules.MAX_NAME} characters."]
     if sets is not None:
         if problem := rules.sets_problem(len(sets)):
             problems["sets"] = [problem]

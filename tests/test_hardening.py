@@ -714,3 +714,36 @@ def test_the_web_edit_form_refuses_to_overwrite_a_newer_version(client, db, cont
     assert refused.context["form"].data["version"] == "2"
     assert client.post(f"/log/{session.pk}/edit/", data | {"version": "2"}).status_code == 302
     assert Session.objects.get().name == "My edit"
+
+
+def test_a_json_body_over_the_memory_limit_is_a_400_unparsed(db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    client = api_as(account_services.issue_token(UserFactory()).key)
+    body = NEW_SESSION | {"notes": "x" * 20_000}
+    response = client.post("/api/v1/sessions/", body, format="json")
+    assert response.status_code == 400 and response.json()["detail"]
+    assert not Session.objects.exists()
+
+
+def test_session_notes_and_names_have_a_maximum_length(client, db, content, today):
+    user = UserFactory()
+    api = api_as(account_services.issue_token(user).key)
+    response = api.post(
+        "/api/v1/sessions/", NEW_SESSION | {"notes": "x" * (rules.MAX_SESSION_NOTES + 1)}, format="json"
+    )
+    assert response.status_code == 400 and "notes" in response.json()
+    response = api.post("/api/v1/sessions/", NEW_SESSION | {"name": "x" * (rules.MAX_NAME + 1)}, format="json")
+    assert response.status_code == 400 and "name" in response.json()
+    from django.core.exceptions import ValidationError
+
+    from logbook import services as log_services
+
+    with pytest.raises(ValidationError) as refused:
+        log_services.log_session(
+            user,
+            date=today,
+            notes="x" * (rules.MAX_SESSION_NOTES + 1),
+            sets=[{"exercise": None, "exercise_name": "Sled", "reps": 1}],
+        )
+    assert "notes" in refused.value.message_dict
+    assert not Session.objects.filter(user=user).exists()
