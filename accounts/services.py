@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -52,6 +53,7 @@ def update_settings(user, cleaned_data):
 
 
 TOKEN_NAME = "API"
+MAX_TOKENS = 20  # live tokens per runner: one per device or script is plenty
 TOKEN_USE_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often per token
 
 
@@ -79,6 +81,11 @@ def issue_token(user, name=TOKEN_NAME):
     secret = "lw_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         now = timezone.now()
+        others = ApiToken.objects.active().filter(user=user).exclude(name=name).select_for_update()
+        if len(others) >= MAX_TOKENS:
+            raise ValidationError(
+                {"name": [f"You have {MAX_TOKENS} tokens; revoke one you no longer use, or reuse a name to rotate it."]}
+            )
         ApiToken.objects.active().filter(user=user, name=name).update(revoked_at=now)
         token = ApiToken.objects.create(
             user=user, name=name, digest=digest(secret), prefix=secret[:8], password_mark=password_mark(user)

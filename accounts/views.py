@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -44,8 +45,12 @@ def tokens(request):
     form = TokenForm(request.POST or None)
     issued = None
     if form.is_valid():
-        issued = services.issue_token(request.user, form.cleaned_data["name"])
-        form = TokenForm()
+        try:
+            issued = services.issue_token(request.user, form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error("name", exc.message_dict["name"])
+        else:
+            form = TokenForm()
     return render_tokens(request, form, issued)
 
 

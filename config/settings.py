@@ -3,9 +3,11 @@
 Production differs from a laptop only by its environment (see docs/deploy.md).
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config.secrets import secret_key_file
 from logbook.rules import MAX_SETS
@@ -125,6 +127,13 @@ LOGOUT_REDIRECT_URL = "home"
 # The proxies (addresses or networks) whose X-Forwarded-For is believed; empty: clients talk to us directly.
 # One rule for the lockout, the API throttles and the password-reset limit: accounts.client.client_address.
 LEGWORK_TRUSTED_PROXIES = env.list("LEGWORK_TRUSTED_PROXIES", default=[])
+for _proxy in LEGWORK_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LEGWORK_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.2 or 10.0.0.0/24)."
+        ) from None
 
 # Login throttling: lock a username from one real client address, never a whole address and never a
 # username everywhere, so an attacker can lock neither every runner behind a NAT nor a runner elsewhere.

@@ -747,3 +747,31 @@ def test_session_notes_and_names_have_a_maximum_length(client, db, content, toda
         )
     assert "notes" in refused.value.message_dict
     assert not Session.objects.filter(user=user).exists()
+
+
+def test_a_runner_holds_a_bounded_number_of_tokens(client, db):
+    user = UserFactory()
+    for n in range(account_services.MAX_TOKENS):
+        account_services.issue_token(user, f"device {n}")
+    client.force_login(user)
+    response = client.post("/accounts/tokens/", {"name": "one too many"})
+    assert response.status_code == 200 and "revoke one" in response.content.decode()
+    assert ApiToken.objects.active().filter(user=user).count() == account_services.MAX_TOKENS
+    # Reusing a name rotates, so it is always possible.
+    assert client.post("/accounts/tokens/", {"name": "device 3"}).context["issued"]
+    api = APIClient().post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD, "name": "new"})
+    assert api.status_code == 400 and "name" in api.json()
+
+
+@pytest.mark.slow
+def test_a_malformed_trusted_proxy_setting_stops_the_start_with_a_clear_message():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", LEGWORK_TRUSTED_PROXIES="10.0.0.2,proxy.internal")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0 and "'proxy.internal' is not an IP address" in result.stderr
