@@ -19,11 +19,14 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.services import runner_write
+from exercises import services as exercise_services
+from exercises.models import Exercise
 from programs import services as plans
 from programs.models import PlannedSession
 
-from . import rules
-from .models import BEST_ORDER, ExerciseStat, LoggedSet, Session, best_key
+from . import importers, rules
+from .importers import normalise
+from .models import BEST_ORDER, ExerciseNameMapping, ExerciseStat, ImportBatch, LoggedSet, Session, best_key
 
 SESSION_FIELDS = {"date", "start_time", "name", "notes", "effort", "duration_min"}
 SET_FIELDS = {
@@ -37,6 +40,7 @@ SET_FIELDS = {
     "rpe",
     "kind",
     "note",
+    "superset",
 }
 # Constraints a request can run into, as the field and message to show. PostgreSQL names the constraint;
 # SQLite names a unique constraint by its columns.
@@ -176,6 +180,9 @@ def _check(details, sets, *, planned=None, user_id=None, session=None):
                 raise TypeError(f"not set fields: {sorted(unknown)}")
             for name, message in rules.set_problems(**row).items():
                 problems.setdefault("sets", []).append(f"Set {number}, {name.replace('_', ' ')}: {message}")
+            owner = getattr(row.get("exercise"), "owner_id", None)
+            if owner is not None and user_id is not None and owner != user_id:
+                problems.setdefault("sets", []).append(f"Set {number}, exercise: Choose an exercise.")
     if planned is not None:
         if user_id is not None and planned.enrollment.user_id != user_id:
             problems["planned_session"] = ["That is not one of your planned sessions."]
@@ -278,7 +285,7 @@ def _append_figures(session, new_sets):
         best = stat.best_set if stat else None
         running = best.e1rm_kg if best else None
         for logged in sets:
-            if logged.kind == LoggedSet.Kind.WARMUP:
+            if logged.kind == LoggedSet.Kind.WARMUP or logged.reps == 0:
                 continue
             if logged.e1rm_kg is not None:
                 if running is not None and logged.e1rm_kg > running:
@@ -307,3 +314,234 @@ def _append_figures(session, new_sets):
     if records:
         LoggedSet.objects.filter(pk__in=records).update(is_record=True)
     return slow
+
+
+# ---------------------------------------------------------------- imports
+
+
+@dataclass
+class Draft:
+    """A parsed upload: its draft batch (None when nothing can be imported), workouts and report."""
+
+    batch: ImportBatch | None
+    workouts: list
+    report: object
+
+
+def draft_import(user, text, *, unit="kg", distance_unit="", file_name="import.csv"):
+    """Parse an upload and keep it as a draft batch for the review step; nothing reaches the log yet.
+
+    A file with errors is kept nowhere. A file this runner already imported (and has not undone) is not
+    kept either: the report names the batch that holds it.
+    """
+    workouts, report = importers.parse(text, unit, distance_unit)
+    for workout in workouts:
+        if problem := rules.sets_problem(len(workout.sets)):
+            report.errors.append(
+                (workout.line, "workout", f"{workout.name or 'A workout'} on {workout.date}: {problem}")
+            )
+    if not report.ok:
+        return Draft(None, [], report)
+    digest = importers.sha256(text)
+    done = ImportBatch.objects.filter(user=user, sha256=digest, status=ImportBatch.Status.DONE).first()
+    if done is not None:
+        report.already_imported = done
+        return Draft(None, workouts, report)
+    with runner_write(user.pk):
+        # One draft at a time is enough: an abandoned review is replaced by the next upload.
+        ImportBatch.objects.filter(user=user, status=ImportBatch.Status.DRAFT).delete()
+        batch = ImportBatch.objects.create(
+            user=user,
+            file_name=(file_name or "import.csv")[:200],
+            format=report.format,
+            unit=unit,
+            distance_unit=distance_unit or ("mi" if unit == "lb" else "km"),
+            sha256=digest,
+            text=text,
+            rows=report.rows,
+        )
+    return Draft(batch, workouts, report)
+
+
+def commit_import(batch, choices, workouts=None, report=None):
+    """Save a draft batch into the log: every set under its source name, linked as `choices` say.
+
+    `choices` maps a source name to an exercise the runner may log, or to None for a new own exercise;
+    names without a choice take their proposal (remembered choice, reviewed match, own exercise, new).
+    The choices are remembered for the next import. Workouts already in the log are left as they are.
+    Sessions and sets are written in bulk, and figures refreshed once for the whole batch.
+    """
+    user = batch.user
+    if workouts is None:
+        workouts, report = importers.parse(batch.text, batch.unit, batch.distance_unit)
+        if not report.ok:
+            raise ValidationError({"file": ["The stored upload can no longer be read; upload it again."]})
+    with runner_write(user.pk):
+        fresh = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.DRAFT).first()
+        if fresh is None:
+            raise ValidationError({"batch": ["That import was already confirmed or cancelled."]})
+        names = {}
+        unilateral = {}
+        for workout in workouts:
+            for row in workout.sets:
+                names[row["exercise_name"]] = names.get(row["exercise_name"], 0) + 1
+                unilateral[row["exercise_name"]] = unilateral.get(row["exercise_name"], False) or row["side"] != "both"
+        proposals = importers.propose(user, names)
+        chosen = {e.pk for e in choices.values() if e is not None}
+        allowed = set(Exercise.objects.loggable_by(user).filter(pk__in=chosen).values_list("pk", flat=True))
+        resolved, new_names = {}, []
+        for name, proposal in proposals.items():
+            exercise = choices.get(name, proposal.exercise)
+            if exercise is not None and name in choices and exercise.pk not in allowed:
+                raise ValidationError({"choices": [f"{name}: choose one of your exercises or the library's."]})
+            if exercise is None:
+                new_names.append(name)
+            else:
+                resolved[name] = exercise
+        own = {normalise(e.name): e for e in Exercise.objects.owned_by(user)}
+        created = []
+        for name in new_names:
+            if (existing := own.get(normalise(name))) is not None:
+                resolved[name] = existing
+                continue
+            exercise = exercise_services.build_own_exercise(user, name, unilateral=unilateral[name])
+            created.append(exercise)
+            own[normalise(name)] = resolved[name] = exercise
+        Exercise.objects.bulk_create(created)
+        created_ids = [e.pk for e in created]
+        if not all(created_ids):  # a backend that returns no ids from bulk_create
+            by_slug = dict(Exercise.objects.filter(slug__in=[e.slug for e in created]).values_list("slug", "pk"))
+            for exercise in created:
+                exercise.pk = by_slug[exercise.slug]
+            created_ids = [e.pk for e in created]
+        ExerciseNameMapping.objects.bulk_create(
+            [ExerciseNameMapping(user=user, source_name=n[:200], exercise=e) for n, e in resolved.items()],
+            update_conflicts=True,
+            unique_fields=["user", "source_name"],
+            update_fields=["exercise"],
+        )
+        keys = [w.key for w in workouts]
+        existing = set()
+        for start in range(0, len(keys), 500):
+            existing |= set(
+                Session.objects.filter(user=user, import_key__in=keys[start : start + 500]).values_list(
+                    "import_key", flat=True
+                )
+            )
+        todo = [w for w in workouts if w.key not in existing]
+        sessions = [
+            Session(
+                user=user,
+                batch=fresh,
+                import_key=w.key,
+                date=w.date,
+                start_time=w.start_time,
+                name=w.name,
+                notes=w.notes,
+                effort=w.effort,
+                duration_min=w.duration_min,
+            )
+            for w in todo
+        ]
+        Session.objects.bulk_create(sessions, batch_size=500)
+        if sessions and sessions[0].pk is None:
+            by_key = dict(Session.objects.filter(batch=fresh).values_list("import_key", "pk"))
+            for session in sessions:
+                session.pk = by_key[session.import_key]
+        new_sets, touched = [], set()
+        for workout, session in zip(todo, sessions, strict=True):
+            for order, row in enumerate(workout.sets, start=1):
+                exercise = resolved[row["exercise_name"]]
+                row = dict(row)
+                if row["side"] != "both" and not exercise.unilateral:
+                    # A two-sided move has no side; the side the file gave stays in the note.
+                    code = "L" if row["side"] == "left" else "R"
+                    row["note"] = f"[{code}] {row['note']}".strip()[: rules.MAX_NOTE]
+                    row["side"] = "both"
+                logged = LoggedSet(session_id=session.pk, order=order, exercise=exercise, **row)
+                logged.compute_derived()
+                new_sets.append(logged)
+                touched.add(exercise.pk)
+        LoggedSet.objects.bulk_create(new_sets, batch_size=2000)
+        _refresh_figures(user.pk, touched)
+        fresh.status = ImportBatch.Status.DONE
+        fresh.text = ""  # the sets are the record now; the file need not be kept
+        fresh.sessions_created = len(sessions)
+        fresh.sessions_already_there = len(existing)
+        fresh.sets_created = len(new_sets)
+        fresh.finished_at = timezone.now()
+        fresh.created_exercises = created_ids
+        if report is not None:
+            fresh.left_out, fresh.warnings = report.left_out, report.warnings
+        fresh.save()
+    return fresh
+
+
+def undo_import(batch):
+    """Remove exactly what a batch added: its sessions and sets, and the own exercises it made that nothing
+    else uses now; figures refreshed once. The batch stays on the Imports page, marked undone."""
+    with runner_write(batch.user_id):
+        batch = ImportBatch.objects.get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.DONE:
+            raise ValidationError({"batch": ["Only a finished import can be undone."]})
+        sets = LoggedSet.objects.filter(session__batch=batch)
+        touched = set(sets.exclude(exercise__isnull=True).values_list("exercise_id", flat=True).distinct())
+        ExerciseStat.objects.filter(user_id=batch.user_id, exercise_id__in=touched).delete()
+        # In bulk: only those figures pointed at the sets, and they are gone (the collector would load
+        # every set first).
+        sets._raw_delete(sets.db)
+        Session.objects.filter(batch=batch).delete()
+        unused = (
+            Exercise.objects.filter(pk__in=batch.created_exercises, owner_id=batch.user_id)
+            .exclude(pk__in=LoggedSet.objects.filter(exercise__isnull=False).values("exercise_id"))
+            .values_list("pk", flat=True)
+        )
+        unused = list(unused)
+        ExerciseNameMapping.objects.filter(user_id=batch.user_id, exercise_id__in=unused).delete()
+        Exercise.objects.filter(pk__in=unused).delete()
+        _refresh_figures(batch.user_id, touched - set(unused))
+        batch.status = ImportBatch.Status.UNDONE
+        batch.save(update_fields=["status"])
+    return batch
+
+
+# ---------------------------------------------------------------- own exercises that hold sets
+
+
+def delete_own_exercise(exercise):
+    """Delete an own exercise nothing is logged under; one with sets is refused (merge it instead)."""
+    with runner_write(exercise.owner_id):
+        count = LoggedSet.objects.filter(exercise=exercise).count()
+        if count:
+            raise ValidationError(
+                {"exercise": [f"{count} logged set{'s' if count != 1 else ''} use it: merge it into another exercise."]}
+            )
+        ExerciseStat.objects.filter(exercise=exercise).delete()
+        exercise.delete()
+
+
+def merge_own_exercise(exercise, into):
+    """Move every set of an own exercise to `into` (a library exercise or another own one), then delete it.
+
+    Each set keeps the name it was logged under; the runner's name mappings follow.
+    """
+    user_id = exercise.owner_id
+    with runner_write(user_id):
+        if into.pk == exercise.pk or into.owner_id not in (None, user_id):
+            raise ValidationError({"into": ["Choose another of your exercises or a library exercise."]})
+        sets = LoggedSet.objects.filter(exercise=exercise, session__user_id=user_id)
+        sets.filter(exercise_name="").update(exercise_name=exercise.name)
+        moved = sets.update(exercise=into)
+        ExerciseNameMapping.objects.filter(user_id=user_id, exercise=exercise).update(exercise=into)
+        ExerciseStat.objects.filter(exercise=exercise).delete()
+        # Derived figures depend on the exercise (per-side counting, ground contacts).
+        changed = []
+        for logged in LoggedSet.objects.filter(exercise=into, session__user_id=user_id).select_related("exercise"):
+            before = (logged.volume_kg, logged.e1rm_kg, logged.contacts)
+            logged.compute_derived()
+            if (logged.volume_kg, logged.e1rm_kg, logged.contacts) != before:
+                changed.append(logged)
+        LoggedSet.objects.bulk_update(changed, ["volume_kg", "e1rm_kg", "contacts"], batch_size=1000)
+        exercise.delete()
+        _refresh_figures(user_id, {into.pk})
+    return moved
