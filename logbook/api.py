@@ -115,7 +115,7 @@ class OwnExerciseViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=None, responses={200: None})
     @action(detail=True, methods=["post"])
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, **kwargs):
         exercise = self.get_object()
         slug = request.data.get("into") if isinstance(request.data, dict) else None
         into = Exercise.objects.loggable_by(request.user).filter(slug=slug).first() if isinstance(slug, str) else None
@@ -168,6 +168,6 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=None, responses={200: ImportBatchSerializer})
     @action(detail=True, methods=["post"])
-    def undo(self, request, pk=None):
+    def undo(self, request, pk=None, **kwargs):
         batch = services.undo_import(self.get_object())
         return Response(ImportBatchSerializer(batch).data)

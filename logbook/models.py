@@ -257,7 +257,9 @@ class LoggedSet(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="sets")
     order = models.PositiveSmallIntegerField()
     # A library exercise or the runner's own. Null only for sets imported before own exercises existed.
-    exercise = models.ForeignKey(Exercise, null=True, blank=True, on_delete=models.PROTECT, related_name="logged_sets")
+    # RESTRICT, not PROTECT: an exercise with sets cannot be deleted, unless its sets go in the same delete
+    # (an account deleted with its own exercises and its log).
+    exercise = models.ForeignKey(Exercise, null=True, blank=True, on_delete=models.RESTRICT, related_name="logged_sets")
     # The name the set came in under (a Strong or Hevy name), kept even when it is linked to an exercise.
     exercise_name = models.CharField(max_length=MAX_NAME, blank=True)
     # The limits are logbook.rules' (checked there for every path, with messages); the constraints back them.

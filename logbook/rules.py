@@ -46,10 +46,10 @@ def set_problems(
         found["reps"] = "Enter the reps, or the seconds for a timed set."
     if reps == 0 and kind == "failure" and load_kg:
         pass  # a missed attempt: the load was tried and no rep came up
-    elif reps == 0 and load_kg:
-        found["reps"] = "0 reps is a missed attempt: mark the set “To failure”, or enter the reps done."
     elif reps is not None and not 1 <= reps <= MAX_REPS:
         found["reps"] = f"Reps run from 1 to {MAX_REPS}."
+        if reps == 0 and load_kg:
+            found["reps"] = f"Reps run from 1 to {MAX_REPS}; 0 only for a missed attempt (a set to failure)."
     if duration_s is not None and not 1 <= duration_s <= MAX_DURATION_S:
         found["duration_s"] = f"A timed set runs from 1 second to {MAX_DURATION_S // 3600} hours."
     if distance_m is not None and not 0 <= distance_m <= MAX_DISTANCE_M:

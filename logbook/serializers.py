@@ -30,11 +30,14 @@ class ExerciseField(serializers.SlugRelatedField):
 
 
 class LoggedSetSerializer(serializers.ModelSerializer):
-    """A set. `exercise` is a slug (library or own; null only for a set imported before own exercises),
-    `exercise_name` the name it was logged under, kept through every round trip; `own` says whose it is."""
+    """A set. `exercise` is a slug (the library's or the runner's own; null only for a set imported before
+    own exercises existed); `name` what the set is called now; `exercise_name` the name it came in under
+    (a Strong or Hevy name; blank when logged here), kept as it is through every round trip; `own` whether
+    the exercise is the runner's own."""
 
     exercise = ExerciseField(allow_null=True, required=False)
     exercise_name = serializers.CharField(max_length=rules.MAX_NAME, required=False, allow_blank=True)
+    name = serializers.CharField(source="exercise_label", read_only=True)
     own = serializers.SerializerMethodField()
 
     class Meta:
@@ -42,6 +45,7 @@ class LoggedSetSerializer(serializers.ModelSerializer):
         fields = [
             "exercise",
             "exercise_name",
+            "name",
             "own",
             "reps",
             "duration_s",
@@ -58,18 +62,7 @@ class LoggedSetSerializer(serializers.ModelSerializer):
     def get_own(self, obj) -> bool:
         return bool(obj.exercise_id and obj.exercise.owner_id)
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not data.get("exercise_name"):
-            data["exercise_name"] = instance.exercise_label
-        return data
-
     def validate(self, attrs):
-        exercise = attrs.get("exercise")
-        name = attrs.get("exercise_name", "")
-        # A GET puts the exercise's own name in exercise_name; that is no name of the set's own.
-        if exercise is not None and name == exercise.name:
-            attrs["exercise_name"] = ""
         # A PATCH skips missing fields, but a set is always written whole: the rules see every field.
         if problems := rules.set_problems(**attrs):
             raise serializers.ValidationError({name: [message] for name, message in problems.items()})

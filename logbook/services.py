@@ -13,9 +13,10 @@ and propagates.
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.services import runner_write
@@ -236,8 +237,14 @@ def _relink_plan(session, previous_planned_id):
         plans.mark_done(session.planned_session)
 
 
+# Above this many exercises, one pass over the runner's sets beats a handful of queries per exercise.
+MANY_EXERCISES = 8
+
+
 def _refresh_figures(user_id, exercise_ids):
     """Recompute the figures and record flags of these exercises for one runner from their log."""
+    if len(exercise_ids) > MANY_EXERCISES:
+        return _refresh_many(user_id, set(exercise_ids))
     for exercise_id in exercise_ids:
         sets = LoggedSet.objects.filter(session__user_id=user_id, exercise_id=exercise_id)
         last = sets.order_by("-session__date", "-session_id").values_list("session_id", "session__date").first()
@@ -257,6 +264,76 @@ def _refresh_figures(user_id, exercise_ids):
         records = list(sets.records().values_list("id", flat=True))
         sets.filter(is_record=True).exclude(id__in=records).update(is_record=False)
         sets.filter(id__in=records, is_record=False).update(is_record=True)
+
+
+def _refresh_many(user_id, exercise_ids):
+    """_refresh_figures for many exercises at once (an import, an undo): one read of their sets, in order,
+    the same figures worked out in one pass, then one write of the stats and two of the record flags."""
+    rows = (
+        LoggedSet.objects.filter(session__user_id=user_id, exercise_id__in=exercise_ids)
+        .order_by("exercise_id", "session__date", "session_id", "order")
+        .values_list(
+            "id",
+            "exercise_id",
+            "session_id",
+            "session__date",
+            "kind",
+            "reps",
+            "e1rm_kg",
+            "load_kg",
+            "duration_s",
+            "is_record",
+        )
+    )
+    low = Decimal(-1)
+    stats, records, unflag = {}, [], []
+    for pk, exercise_id, session_id, day, kind, reps, e1rm, load, seconds, flagged in rows.iterator(chunk_size=5000):
+        stat = stats.get(exercise_id)
+        if stat is None:
+            stat = stats[exercise_id] = {"sessions": set(), "last": None, "best": None, "best_key": None, "top": None}
+        stat["sessions"].add(session_id)
+        if stat["last"] is None or (day, session_id) > stat["last"]:
+            stat["last"] = (day, session_id)
+        record = False
+        if kind != LoggedSet.Kind.WARMUP and reps != 0:
+            key = (
+                e1rm if e1rm is not None else low,
+                load if load is not None else low,
+                reps if reps is not None else -1,
+                seconds if seconds is not None else -1,
+            )
+            if stat["best_key"] is None or key > stat["best_key"]:
+                stat["best"], stat["best_key"] = pk, key
+            if e1rm is not None:
+                record = stat["top"] is not None and e1rm > stat["top"]
+                stat["top"] = e1rm if stat["top"] is None else max(stat["top"], e1rm)
+        if record and not flagged:
+            records.append(pk)
+        elif flagged and not record:
+            unflag.append(pk)
+    gone = exercise_ids - set(stats)
+    if gone:
+        ExerciseStat.objects.filter(user_id=user_id, exercise_id__in=gone).delete()
+    ExerciseStat.objects.bulk_create(
+        [
+            ExerciseStat(
+                user_id=user_id,
+                exercise_id=exercise_id,
+                sessions_logged=len(stat["sessions"]),
+                last_date=stat["last"][0],
+                last_session_id=stat["last"][1],
+                best_set_id=stat["best"],
+            )
+            for exercise_id, stat in stats.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "exercise"],
+        update_fields=["sessions_logged", "last_session", "last_date", "best_set"],
+        batch_size=500,
+    )
+    for ids, value in ((records, True), (unflag, False)):
+        for start in range(0, len(ids), 900):
+            LoggedSet.objects.filter(pk__in=ids[start : start + 900]).update(is_record=value)
 
 
 def _append_figures(session, new_sets):
@@ -347,7 +424,8 @@ def draft_import(user, text, *, unit="kg", distance_unit="", file_name="import.c
     if done is not None:
         report.already_imported = done
         return Draft(None, workouts, report)
-    with runner_write(user.pk):
+    # Not the runner's log yet, so no runner_write: their data version moves when the import is confirmed.
+    with transaction.atomic():
         # One draft at a time is enough: an abandoned review is replaced by the next upload.
         ImportBatch.objects.filter(user=user, status=ImportBatch.Status.DRAFT).delete()
         batch = ImportBatch.objects.create(

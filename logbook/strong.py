@@ -376,13 +376,6 @@ def _unique_stamp(stamp, title, used):
     return stamp
 
 
-def export_name(logged):
-    """The name a set is exported under: the runner's own exercise's name, else the name it came in under."""
-    if logged.exercise_id and logged.exercise.owner_id:
-        return logged.exercise.name
-    return logged.exercise_name or logged.exercise_label
-
-
 def _distance(metres, unit):
     if metres is None:
         return ""
@@ -391,7 +384,7 @@ def _distance(metres, unit):
 
 
 def export_rows(sessions, unit):
-    """Strong-layout rows (lists) for the given sessions, sets prefetched in order.
+    """Strong-layout rows (lists) for the given sessions (`logbook.exports.sessions`).
 
     Text a spreadsheet would run as a formula is neutralised; the importer reads it back to the same text.
     """
@@ -403,8 +396,8 @@ def export_rows(sessions, unit):
         workout_notes = neutralise(session.notes + (f" [effort {session.effort}/10]" if session.effort else ""))
         title = neutralise(session.title)
         counters = Counter()
-        for logged in session.sets.all():
-            name = export_name(logged)
+        for logged in session.sets:
+            name = logged.export_name
             if logged.kind == LoggedSet.Kind.WORKING:
                 counters[name] += 1
                 order = str(counters[name])

@@ -17,7 +17,7 @@ from exercises import services as exercise_services
 from exercises.models import Exercise
 from programs.models import Enrollment, PlannedSession, Prescription
 
-from . import figures, importers, services, strong
+from . import exports, figures, importers, services, strong
 from .forms import (
     HistoryFilterForm,
     ImportForm,
@@ -261,15 +261,6 @@ class Echo:
         return value
 
 
-def user_sessions_for_export(user):
-    return (
-        Session.objects.for_user(user)
-        .select_related("planned_session__enrollment__program", "planned_session__workout")
-        .prefetch_related(Prefetch("sets", queryset=LoggedSet.objects.select_related("exercise").order_by("order")))
-        .order_by("date", "id")
-    )
-
-
 def chunked(lines, size=64 * 1024):
     """Join small strings into chunks of about `size` characters: one write per chunk, not per row."""
     buffer, length = [], 0
@@ -288,7 +279,7 @@ def chunked(lines, size=64 * 1024):
 def export_csv(request):
     """The whole log as CSV in the Strong app's column layout, loads in the runner's unit, streamed."""
     writer = csv.writer(Echo())
-    sessions = user_sessions_for_export(request.user).iterator(chunk_size=500)
+    sessions = exports.sessions(request.user)
     unit = unit_of(request)
 
     def rows():
@@ -304,7 +295,7 @@ def export_csv(request):
 def export_session(s):
     """One session of the JSON export, with every set under its exercise and the name it was logged as."""
     return {
-        "id": s.pk,
+        "id": s.id,
         "date": s.date,
         "start_time": s.start_time,
         "name": s.name,
@@ -313,12 +304,13 @@ def export_session(s):
         "effort": s.effort,
         "duration_min": s.duration_min,
         "planned_session": s.planned_session_id,
-        "program": s.planned_session.enrollment.program.slug if s.planned_session_id else None,
+        "program": s.program_slug,
         "sets": [
             {
-                "exercise": x.exercise.slug if x.exercise_id else None,
-                "own": bool(x.exercise_id and x.exercise.owner_id),
-                "exercise_name": strong.export_name(x),
+                "exercise": x.exercise[0] if x.exercise else None,
+                "own": bool(x.exercise and x.exercise[2]),
+                "name": x.label,
+                "exercise_name": x.export_name,
                 "kind": x.kind,
                 "reps": x.reps,
                 "duration_s": x.duration_s,
@@ -329,7 +321,7 @@ def export_session(s):
                 "superset": x.superset,
                 "note": x.note,
             }
-            for x in s.sets.all()
+            for x in s.sets
         ],
     }
 
@@ -368,7 +360,7 @@ def export_lines(user):
     """The JSON document in pieces: the head, then one session at a time, read in chunks."""
     head = json.dumps(export_head(user), cls=DjangoJSONEncoder, indent=1)
     yield head[:-2] + ',\n "sessions": ['
-    for number, session in enumerate(user_sessions_for_export(user).iterator(chunk_size=500)):
+    for number, session in enumerate(exports.sessions(user)):
         yield ("," if number else "") + "\n  " + json.dumps(export_session(session), cls=DjangoJSONEncoder)
     yield "\n ]\n}\n"
 

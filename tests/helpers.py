@@ -51,7 +51,9 @@ def log_session(user, day, *sets, planned=None, **fields):
     rows = expand(sets)
     slugs = {row["exercise"] for row in rows if isinstance(row.get("exercise"), str)}
     exercises = Exercise.objects.in_bulk(slugs, field_name="slug")
-    rows = [{**row, "exercise": exercises[row["exercise"]]} if "exercise" in row else row for row in rows]
+    rows = [
+        {**row, "exercise": exercises[row["exercise"]]} if isinstance(row.get("exercise"), str) else row for row in rows
+    ]
     fields.setdefault("name", "Leg day")
     return log_services.log_session(user, date=day, sets=rows, planned=planned, **fields).session
 
