@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from exercises.models import Exercise
 
-from .models import LoggedSet, Session
+from .models import LoggedSet, Session, session_title
 
 CHUNK = 500
 SESSION_VALUES = [
@@ -60,12 +60,7 @@ class ExportSession:
 
     @property
     def title(self):
-        """Session.title, from values."""
-        if self.name:
-            return self.name
-        if self.planned_session_id:
-            return f"{self.program_name} · {self.workout_name}"
-        return "Training session"
+        return session_title(self.name, self.program_name, self.workout_name)
 
 
 @dataclass(slots=True)

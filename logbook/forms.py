@@ -9,7 +9,7 @@ from exercises import widgets
 from exercises.models import Exercise
 from programs.models import Program
 
-from . import rules
+from . import importers, rules
 from .models import RPE_CHOICES, LoggedSet, Session
 from .units import exact, from_kg, to_kg
 
@@ -266,21 +266,13 @@ class ImportForm(forms.Form):
         help_text="Only for a plain “Distance” column; a unit in the header or rows wins.",
     )
 
-    MAX_BYTES = 10 * 1024 * 1024
+    MAX_BYTES = importers.MAX_BYTES
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("That file is over 10 MB; is it a Strong or Hevy export?")
-        raw = upload.read()
         try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-                raise forms.ValidationError(
-                    "That file is UTF-16 text, not UTF-8; export it from the app again, or save it as UTF-8."
-                ) from None
-            raise forms.ValidationError("That file is not UTF-8 text; export it from Strong or Hevy again.") from None
+            return importers.read_upload(self.cleaned_data["file"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class OwnExerciseForm(forms.ModelForm):

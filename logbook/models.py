@@ -183,11 +183,9 @@ class Session(models.Model):
 
     @property
     def title(self):
-        if self.name:
-            return self.name
-        if self.planned_session_id:
-            return f"{self.planned_session.enrollment.program.name} · {self.planned_session.workout.name}"
-        return "Training session"
+        if self.name or not self.planned_session_id:
+            return session_title(self.name, None, None)
+        return session_title("", self.planned_session.enrollment.program.name, self.planned_session.workout.name)
 
 
 class LoggedSetQuerySet(models.QuerySet):
@@ -352,14 +350,16 @@ class LoggedSet(models.Model):
         return 1
 
     def compute_derived(self):
-        load = self.load_kg or Decimal(0)
-        reps = self.reps or 0
-        self.volume_kg = load * reps * self.sides
-        self.contacts = reps * self.sides * ((self.exercise.ground_contacts_per_rep or 0) if self.exercise_id else 0)
-        if load > 0 and 1 <= reps <= E1RM_MAX_REPS:
-            self.e1rm_kg = round(epley(load, reps), 2)
-        else:
-            self.e1rm_kg = None
+        contacts_per_rep = (self.exercise.ground_contacts_per_rep or 0) if self.exercise_id else 0
+        self.volume_kg, self.contacts, self.e1rm_kg = derived(self.load_kg, self.reps, self.sides, contacts_per_rep)
+
+
+def derived(load_kg, reps, sides, contacts_per_rep):
+    """(volume kg, ground contacts, e1RM kg or None) of a set: what LoggedSet stores beside what was logged."""
+    load = load_kg or Decimal(0)
+    reps = reps or 0
+    e1rm = round(epley(load, reps), 2) if load > 0 and 1 <= reps <= E1RM_MAX_REPS else None
+    return load * reps * sides, reps * sides * contacts_per_rep, e1rm
 
 
 # "Best set": highest estimated one-rep max, then heaviest load, then most reps or longest hold.
@@ -401,6 +401,15 @@ class ExerciseStat(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.exercise}"
+
+
+def session_title(name, program, workout):
+    """A session's title: its name, else its program and workout, else a plain label."""
+    if name:
+        return name
+    if program:
+        return f"{program} · {workout}"
+    return "Training session"
 
 
 def epley(load, reps):

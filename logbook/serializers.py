@@ -7,7 +7,7 @@ from exercises import services as exercise_services
 from exercises.models import Equipment, Exercise, Muscle
 from programs.models import PlannedSession
 
-from . import rules, services
+from . import importers, rules, services
 from .models import ImportBatch, LoggedSet, Session, e1rm_range
 
 
@@ -232,15 +232,10 @@ class ImportUploadSerializer(serializers.Serializer):
     mappings = serializers.JSONField(required=False, default=dict)
 
     def validate_file(self, upload):
-        from .forms import ImportForm
-
-        if upload.size > ImportForm.MAX_BYTES:
-            raise serializers.ValidationError("That file is over 10 MB; is it a Strong or Hevy export?")
-        raw = upload.read()
         try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise serializers.ValidationError("That file is not UTF-8 text.") from None
+            return importers.read_upload(upload)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
 
     def validate_mappings(self, value):
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):

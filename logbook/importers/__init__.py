@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+MAX_BYTES = 10 * 1024 * 1024
 # A spreadsheet runs a cell starting with one of these as a formula; exports prefix such text with "'".
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,6 +43,21 @@ def neutralise(text):
 def restore(text):
     """The text `neutralise` was given."""
     return text[1:] if text.startswith("'") and _needs_quote(text[1:]) else text
+
+
+def read_upload(upload):
+    """An uploaded file's text; ValueError with the runner's message when it is too big or not UTF-8."""
+    if upload.size > MAX_BYTES:
+        raise ValueError("That file is over 10 MB; is it a Strong or Hevy export?")
+    raw = upload.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise ValueError(
+                "That file is UTF-16 text, not UTF-8; export it from the app again, or save it as UTF-8."
+            ) from None
+        raise ValueError("That file is not UTF-8 text; export it from Strong or Hevy again.") from None
 
 
 def sha256(text):
