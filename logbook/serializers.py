@@ -181,12 +181,16 @@ class OwnExerciseSerializer(serializers.ModelSerializer):
     equipment = serializers.SlugRelatedField(
         slug_field="slug", many=True, required=False, queryset=Equipment.objects.all()
     )
-    sets_logged = serializers.IntegerField(read_only=True)
+    sets_logged = serializers.SerializerMethodField()
 
     class Meta:
         model = Exercise
         fields = ["id", "slug", "name", "pattern", "unilateral", "primary_muscles", "equipment", "sets_logged"]
         read_only_fields = ["id", "slug"]
+
+    def get_sets_logged(self, obj) -> int:
+        counted = getattr(obj, "sets_logged", None)  # annotated on lists; counted after a write
+        return counted if counted is not None else obj.logged_sets.count()
 
     def validate_name(self, value):
         if not value.strip():

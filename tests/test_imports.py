@@ -256,3 +256,25 @@ def test_the_bulk_figures_refresh_agrees_with_the_one_by_one_refresh(content, us
     for exercise_id in bulk[0]:
         services._refresh_figures(user.pk, {exercise_id})
     assert figures() == bulk
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["=SUM(A1:A2)", "+1", "-2 reps", "@here", "\tindent", "\rcr", "'=already", "''=twice", "'plain", "plain", "", "'"],
+)
+def test_formula_cells_are_neutralised_and_read_back_to_the_same_text(text):
+    shown = importers.neutralise(text)
+    assert not shown.startswith(importers.FORMULA_START)
+    assert importers.restore(shown) == text
+
+
+def test_an_export_read_back_keeps_formula_looking_text(client, content, today):
+    runner = UserFactory(username="formulas")
+    log_session(runner, today, {"exercise": "hip-thrust", "reps": 5, "note": '=HYPERLINK("x")'}, name="+Leg day")
+    client.force_login(runner)
+    exported = b"".join(client.get("/log/export.csv").streaming_content).decode()
+    assert "'=HYPERLINK" in exported and "'+Leg day" in exported
+    fresh = UserFactory(username="fresh-formulas")
+    strong.import_csv(fresh, exported)
+    session = Session.objects.get(user=fresh)
+    assert session.name == "+Leg day" and session.sets.get().note == '=HYPERLINK("x")'
