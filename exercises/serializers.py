@@ -3,6 +3,15 @@ from rest_framework import serializers
 from .models import Equipment, Exercise, Muscle, Source
 
 
+class SlugRelatedField(serializers.SlugRelatedField):
+    """DRF's, refusing a slug no row can have (a NUL byte) before PostgreSQL is asked, which would fail."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class MuscleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Muscle

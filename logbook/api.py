@@ -118,7 +118,8 @@ class OwnExerciseViewSet(viewsets.ModelViewSet):
     def merge(self, request, pk=None, **kwargs):
         exercise = self.get_object()
         slug = request.data.get("into") if isinstance(request.data, dict) else None
-        into = Exercise.objects.loggable_by(request.user).filter(slug=slug).first() if isinstance(slug, str) else None
+        usable = isinstance(slug, str) and "\x00" not in slug
+        into = Exercise.objects.loggable_by(request.user).filter(slug=slug).first() if usable else None
         if into is None:
             return Response({"into": ["Name one of your exercises or a library exercise by slug."]}, status=400)
         moved = services.merge_own_exercise(exercise, into)

@@ -5,13 +5,14 @@ from rest_framework import serializers
 
 from exercises import services as exercise_services
 from exercises.models import Equipment, Exercise, Muscle
+from exercises.serializers import SlugRelatedField
 from programs.models import PlannedSession
 
 from . import importers, rules, services
 from .models import ImportBatch, LoggedSet, Session, e1rm_range
 
 
-class ExerciseField(serializers.SlugRelatedField):
+class ExerciseField(SlugRelatedField):
     """An exercise by slug (the library's, or the runner's own), taken from the exercises the whole session
     names (one query, not one per set)."""
 
@@ -112,7 +113,9 @@ class SessionSerializer(serializers.ModelSerializer):
         rows = data.get("sets") if isinstance(data, Mapping) else None
         if isinstance(rows, list):
             slugs = {
-                row["exercise"] for row in rows if isinstance(row, Mapping) and isinstance(row.get("exercise"), str)
+                row["exercise"]
+                for row in rows
+                if isinstance(row, Mapping) and isinstance(row.get("exercise"), str) and "\x00" not in row["exercise"]
             }
             request = self.context.get("request")
             loggable = Exercise.objects.loggable_by(getattr(request, "user", None))
@@ -175,12 +178,8 @@ class ProgressSerializer(serializers.Serializer):
 class OwnExerciseSerializer(serializers.ModelSerializer):
     """A runner's own exercise; `slug` is what a set names it by."""
 
-    primary_muscles = serializers.SlugRelatedField(
-        slug_field="slug", many=True, required=False, queryset=Muscle.objects.all()
-    )
-    equipment = serializers.SlugRelatedField(
-        slug_field="slug", many=True, required=False, queryset=Equipment.objects.all()
-    )
+    primary_muscles = SlugRelatedField(slug_field="slug", many=True, required=False, queryset=Muscle.objects.all())
+    equipment = SlugRelatedField(slug_field="slug", many=True, required=False, queryset=Equipment.objects.all())
     sets_logged = serializers.SerializerMethodField()
 
     class Meta:
@@ -247,6 +246,8 @@ class ImportUploadSerializer(serializers.Serializer):
         if len(value) > 2000:
             raise serializers.ValidationError("At most 2,000 names.")
         user = self.context["request"].user
+        if any("\x00" in k or "\x00" in v for k, v in value.items()):
+            raise serializers.ValidationError("Names and slugs hold no NUL characters.")
         slugs = {v for v in value.values() if v != "new"}
         found = Exercise.objects.loggable_by(user).in_bulk(slugs, field_name="slug")
         if missing := sorted(slugs - set(found)):

@@ -439,7 +439,7 @@ def draft_import(user, text, *, unit="kg", distance_unit="", file_name="import.c
         ImportBatch.objects.filter(user=user, status=ImportBatch.Status.DRAFT).delete()
         batch = ImportBatch.objects.create(
             user=user,
-            file_name=(file_name or "import.csv")[:200],
+            file_name=(file_name or "import.csv").replace("\x00", "")[:200] or "import.csv",
             format=report.format,
             unit=unit,
             distance_unit=distance_unit or ("mi" if unit == "lb" else "km"),

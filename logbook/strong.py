@@ -19,7 +19,17 @@ from django.utils import timezone
 from exercises.models import Exercise
 
 from . import rules, services
-from .importers import ImportReport, ParsedWorkout, decimal, neutralise, restore, to_metres, workout_key
+from .importers import (
+    ImportReport,
+    ParsedWorkout,
+    checked_rpe,
+    decimal,
+    neutralise,
+    restore,
+    to_metres,
+    what_was_done,
+    workout_key,
+)
 from .models import LoggedSet
 from .units import exact, to_kg
 
@@ -241,20 +251,12 @@ def parse(text, default_unit="kg", distance_unit="km"):
         if distance is not None:
             distance = to_metres(distance, cell(row, "distance_unit").lower() or header_distance)
         note = restore(cell(row, "notes")).replace("\\n", "\n")
-        if rpe is not None and rpe not in rules.RPE_VALUES:
-            if rpe != 0:
-                report.warnings.append(f"Line {line}: RPE {rpe} is outside 6–10; kept in the set's note.")
-                note = f"{note} (RPE {rpe})".strip()
-            rpe = None
+        rpe, note = checked_rpe(report, line, rpe, note)
         if len(report.errors) > errors_before:
             continue
-        if reps == 0 and load_kg and not seconds and not distance:
-            kind = LoggedSet.Kind.FAILURE  # a missed attempt: the weight was on the bar, no rep came up
-        elif reps == 0:
-            reps = None
-        if reps is None and seconds is None and distance is None:
-            report.leave_out(line, "No reps, time or distance: nothing was done in this row.")
+        if (done := what_was_done(report, line, reps, load_kg, seconds, distance, kind)) is None:
             continue
+        reps, kind = done
         side = LoggedSet.Side.BOTH
         if match := SIDE_RE.match(note):  # "[L] note", or just "[L]" once the cell is stripped
             note, side = note[match.end() :], SIDES[match.group(1)]

@@ -1,6 +1,8 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from exercises.serializers import SlugRelatedField
+
 from . import services
 from .forms import check_start_date, check_weekdays
 from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
@@ -95,7 +97,7 @@ class PlannedSessionSerializer(serializers.ModelSerializer):
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
-    program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
+    program = SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
     weekdays = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), allow_empty=True)
     start_date = serializers.DateField(required=False)
     sessions = PlannedSessionSerializer(source="planned_sessions", many=True, read_only=True)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from ..rules import RPE_VALUES
+
 MAX_BYTES = 10 * 1024 * 1024
 # A spreadsheet runs a cell starting with one of these as a formula; exports prefix such text with "'".
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -146,6 +148,31 @@ class ParsedWorkout:
     lines: list = field(default_factory=list)  # the file line of each set
     signatures: list = field(default_factory=list)  # each set's row, to find a workout repeated whole
     numbered: list = field(default_factory=list)  # whether each row carries its own set number
+
+
+def checked_rpe(report, line, rpe, note):
+    """(rpe, note): an RPE outside 6–10 goes into the note with a warning; 0 means none was given."""
+    if rpe is not None and rpe not in RPE_VALUES:
+        if rpe != 0:
+            report.warnings.append(f"Line {line}: RPE {rpe} is outside 6–10; kept in the set's note.")
+            note = f"{note} (RPE {rpe})".strip()
+        rpe = None
+    return rpe, note
+
+
+def what_was_done(report, line, reps, load_kg, seconds, distance, kind):
+    """(reps, kind) of a row, or None (and the row listed as left out) when nothing was done in it.
+
+    A weight with 0 reps and no time or distance is a missed attempt: a set to failure with 0 reps.
+    """
+    if reps == 0 and load_kg and not seconds and not distance:
+        return 0, "failure"
+    if reps == 0:
+        reps = None
+    if reps is None and seconds is None and distance is None:
+        report.leave_out(line, "No reps, time or distance: nothing was done in this row.")
+        return None
+    return reps, kind
 
 
 def workout_key(*parts):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from .. import rules
 from ..models import LoggedSet
 from ..units import to_kg
-from . import ImportReport, ParsedWorkout, decimal, restore, to_metres, workout_key
+from . import ImportReport, ParsedWorkout, checked_rpe, decimal, restore, to_metres, what_was_done, workout_key
 
 REQUIRED = ["title", "start_time", "exercise_title", "set_type", "reps"]
 SET_TYPES = {
@@ -168,19 +168,10 @@ def parse(text, default_unit="kg"):
         load_kg = to_kg(weight, unit if unit else default_unit) if weight else None
         seconds = int(seconds) or None if seconds is not None else None
         distance = to_metres(distance, distance_unit)
-        note = ""
-        if rpe is not None and rpe not in rules.RPE_VALUES:
-            if rpe != 0:
-                report.warnings.append(f"Line {line}: RPE {rpe} is outside 6–10; kept in the set's note.")
-                note = f"(RPE {rpe})"
-            rpe = None
-        if reps == 0 and load_kg and not seconds and not distance:
-            kind = LoggedSet.Kind.FAILURE  # a missed attempt
-        elif reps == 0:
-            reps = None
-        if reps is None and seconds is None and distance is None:
-            report.leave_out(line, "No reps, time or distance: nothing was done in this row.")
+        rpe, note = checked_rpe(report, line, rpe, "")
+        if (done := what_was_done(report, line, reps, load_kg, seconds, distance, kind)) is None:
             continue
+        reps, kind = done
         title = restore(cell(row, "title"))
         key = workout_key("hevy", title, cell(row, "start_time"))
         # The exercise's notes go on the first set of each block of that exercise, once.
