@@ -20,7 +20,7 @@ def exception_handler(exc, context):
 
 def build_router():
     from exercises.api import EquipmentViewSet, ExerciseViewSet, MuscleViewSet
-    from logbook.api import ProgressViewSet, SessionViewSet
+    from logbook.api import ImportViewSet, OwnExerciseViewSet, ProgressViewSet, SessionViewSet
     from programs.api import EnrollmentViewSet, ProgramViewSet
 
     router = DefaultRouter()
@@ -31,4 +31,6 @@ def build_router():
     router.register("enrollments", EnrollmentViewSet, basename="enrollment")
     router.register("sessions", SessionViewSet, basename="session")
     router.register("progress", ProgressViewSet, basename="progress")
+    router.register("my-exercises", OwnExerciseViewSet, basename="own-exercise")
+    router.register("imports", ImportViewSet, basename="import")
     return router
