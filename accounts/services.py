@@ -13,7 +13,7 @@ from django.db.models import F
 
 from .models import Profile
 
-SETTINGS_FIELDS = ["unit", "strength_days", "hard_run_days", "long_run_day", "timing"]
+SETTINGS_FIELDS = ["unit", "strength_days", "hard_run_days", "long_run_day", "timing", "bar_kg"]
 
 
 @contextmanager

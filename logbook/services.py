@@ -23,7 +23,7 @@ from programs import services as plans
 from programs.models import PlannedSession
 
 from . import rules
-from .models import BEST_ORDER, ExerciseStat, LoggedSet, Session, best_key
+from .models import BEST_ORDER, Draft, ExerciseStat, LoggedSet, Session, best_key
 
 SESSION_FIELDS = {"date", "start_time", "name", "notes", "effort", "duration_min"}
 SET_FIELDS = {
@@ -144,6 +144,54 @@ def import_sessions(user, workouts):
             result.sets_created += len(new_sets)
         _refresh_figures(user.pk, result.exercises_touched)
     return result
+
+
+def save_draft(user, *, client_token, data, planned=None, name="", sets_total=0, sets_done=0):
+    """Keep what the log form holds now as the runner's draft under its client token; returns it.
+
+    A token whose session is already saved keeps no draft (an autosave that arrives after the finish), and
+    returns None. A planned session has one draft: the newest form's replaces an older tab's.
+    """
+    with runner_write(user.pk):
+        if Session.objects.filter(user=user, client_token=client_token).exists():
+            Draft.objects.filter(user=user, client_token=client_token).delete()
+            return None
+        if planned is not None:
+            if planned.enrollment.user_id != user.pk:
+                raise ValidationError({"planned_session": ["That is not one of your planned sessions."]})
+            Draft.objects.filter(planned_session=planned).exclude(client_token=client_token).delete()
+        draft, _ = Draft.objects.update_or_create(
+            user=user,
+            client_token=client_token,
+            defaults={
+                "planned_session": planned,
+                "name": name[: rules.MAX_NAME],
+                "data": data,
+                "sets_total": min(sets_total, rules.MAX_SETS),
+                "sets_done": min(sets_done, rules.MAX_SETS),
+                "updated_at": timezone.now(),
+            },
+        )
+    return draft
+
+
+def finish_draft(user, *, client_token, sets, planned=None, **details):
+    """Log the session a draft stands for (see `log_session`) and drop the draft, in one write.
+
+    Sent again with the same token (a retry, a queued offline post), it returns the saved session and logs
+    nothing more.
+    """
+    with runner_write(user.pk):
+        logged = log_session(user, sets=sets, planned=planned, client_token=client_token, **details)
+        Draft.objects.filter(user=user, client_token=client_token).delete()
+    return logged
+
+
+def discard_draft(user, client_token):
+    """Throw an unfinished session's draft away; True if there was one."""
+    with runner_write(user.pk):
+        deleted, _ = Draft.objects.filter(user=user, client_token=client_token).delete()
+    return bool(deleted)
 
 
 def rebuild_figures(user_id):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from exercises.cache import content_html, content_version
 from exercises.models import Source
@@ -126,12 +126,28 @@ def enrollment_detail(request, pk):
     )
 
 
+CONFIRM = {
+    "restart": (
+        "Start {name} again from today?",
+        "Your logged sessions stay in your log; the schedule starts over.",
+        "Restart",
+    ),
+    "leave": ("Leave {name}?", "Its schedule goes. Sessions you logged from it stay in your log.", "Leave"),
+}
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrollment_action(request, pk, action):
-    """Pause, resume, restart or leave an enrolment."""
+    """Pause, resume, restart or leave an enrolment; restart and leave ask first, on a page of their own."""
     enrollment = get_object_or_404(Enrollment.objects.select_related("program"), pk=pk, user=request.user)
     name, today = enrollment.program.name, timezone.localdate()
+    if request.method != "POST":
+        if action not in CONFIRM:
+            return redirect(enrollment)
+        question, detail, button = CONFIRM[action]
+        context = {"enrollment": enrollment, "action": action, "question": question.format(name=name)}
+        return render(request, "programs/enrollment_confirm.html", {**context, "detail": detail, "button": button})
     try:
         if action == "pause":
             services.pause(enrollment)
@@ -163,8 +179,26 @@ def planned_skip(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.info(request, f"Skipped {planned.workout.name} of week {planned.week}.")
+        messages.info(
+            request, f"Skipped {planned.workout.name} of week {planned.week}. Changed your mind? Undo it below."
+        )
     return redirect(planned.enrollment)
+
+
+@login_required
+@require_POST
+def planned_unskip(request, pk):
+    """Undo a skip: the session is to do again."""
+    planned = get_object_or_404(
+        PlannedSession.objects.select_related("enrollment", "workout"), pk=pk, enrollment__user=request.user
+    )
+    try:
+        services.unskip(planned)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{planned.workout.name} of week {planned.week} is back on your plan.")
+    return redirect(request.POST.get("next") == "today" and "logbook:today" or planned.enrollment)
 
 
 @login_required

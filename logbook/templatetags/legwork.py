@@ -112,6 +112,79 @@ def set_cells(form, number):
     return format_html_join("", "{}", ((cell,) for cell in cells))
 
 
+def _field(bound, number, label=None, css=""):
+    """One field of a gym set row: a visible label naming the set for screen readers, the input, its errors."""
+    help_text = (
+        format_html('<span class="visually-hidden" id="{}_helptext">{}</span>', bound.auto_id, bound.help_text)
+        if bound.help_text
+        else ""
+    )
+    return format_html(
+        '<div class="set-field {}"><label class="form-label" for="{}">{}<span class="visually-hidden">, set {}</span>'
+        "</label>{}{}{}</div>",
+        css,
+        bound.id_for_label,
+        label or bound.label,
+        number,
+        str(bound),
+        help_text,
+        _errors(bound, bound.errors),
+    )
+
+
+@register.simple_tag
+def gym_row(form, number, timed=False, pick=False, tick=True):
+    """Set row `number` as the gym sees it: load, reps (or seconds) and the tick in reach; the exercise, side,
+    RPE, note and Remove one tap away under "More". `pick` puts the exercise picker in reach too."""
+    unit = form.unit
+    amount, other = (form["duration_s"], form["reps"]) if timed else (form["reps"], form["duration_s"])
+    done = form["done"]
+    exercise = _field(form["exercise"], number, "Exercise", "set-exercise")
+    tick_html = (
+        format_html(
+            '<div class="set-tick">{}<label class="btn btn-outline-success" for="{}">'
+            '<span aria-hidden="true">✓</span><span class="visually-hidden">Set {} done</span></label></div>',
+            str(done),
+            done.id_for_label,
+            number,
+        )
+        if tick
+        else ""
+    )
+    delete = form["DELETE"]
+    more = format_html(
+        '<details class="set-more"{}><summary>More<span class="visually-hidden"> for set {}</span></summary>'
+        '<div class="set-more-body">{}{}{}{}{}'
+        '<div class="form-check set-remove"><input type="checkbox" class="form-check-input" name="{}" id="{}"{}>'
+        '<label class="form-check-label" for="{}">Remove set {}</label></div></div></details>',
+        " open" if any(form[n].errors for n in ("side", "rpe", "note", "exercise", other.name)) and not pick else "",
+        number,
+        "" if pick else exercise,
+        _field(other, number, "Seconds" if not timed else "Reps"),
+        _field(form["side"], number),
+        _field(form["rpe"], number),
+        _field(form["note"], number),
+        delete.html_name,
+        delete.id_for_label,
+        " checked" if delete.value() else "",
+        delete.id_for_label,
+        number,
+    )
+    return format_html(
+        '<li class="set-row{}" id="set-{}"><span class="set-no" aria-hidden="true">{}</span>{}{}{}{}{}{}{}</li>',
+        " is-done" if done.value() else "",
+        number,
+        number,
+        exercise if pick else "",
+        _field(form["load"], number, f"Load ({unit})", "set-load"),
+        _field(amount, number, "Seconds" if timed else "Reps", "set-amount"),
+        tick_html,
+        more,
+        format_html_join("", "{}", ((str(hidden),) for hidden in form.hidden_fields())),
+        format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in form.non_field_errors())),
+    )
+
+
 # --- progress pages ------------------------------------------------------------------------------------------
 
 
