@@ -151,6 +151,7 @@ class Card:
         self.suggestion = None
         self.plates = ""
         self.warmup = []
+        self.ask_load = False  # a move done with a weight, and no load typed yet
 
     @property
     def rest_s(self):
@@ -168,7 +169,7 @@ class Card:
         return self.rows[-1][1] if self.rows else 0
 
 
-def cards(formset, library, prescriptions, last, suggestions, barbells, unit, bar_kg):
+def cards(formset, library, prescriptions, last, suggestions, barbells, unit, bar_kg, needs_load=()):
     """The formset's rows grouped into cards, one per run of rows with the same exercise, in order."""
     found, current = [], None
     for number, form in enumerate(formset.forms, start=1):
@@ -187,6 +188,7 @@ def cards(formset, library, prescriptions, last, suggestions, barbells, unit, ba
         card.prescription = prescriptions.get(pk)
         card.last = last.get(pk, [])
         card.suggestion = suggestions.get(pk)
+        card.ask_load = pk in needs_load and top_load(card, unit) is None
         if pk in barbells:
             load = top_load(card, unit)
             if load:

@@ -269,6 +269,7 @@ def render_log_form(request, form, formset, library, *, planned=None, session=No
         barbell_ids(library),
         unit,
         request.user.profile.bar_kg,
+        needing_load(library),
     )
     recent = list(
         ExerciseStat.objects.filter(user=request.user, exercise_id__in=ids)

@@ -171,8 +171,9 @@ def gym_row(form, number, timed=False, pick=False, tick=True):
         number,
     )
     return format_html(
-        '<li class="set-row{}" id="set-{}"><span class="set-no" aria-hidden="true">{}</span>{}{}{}{}{}{}{}</li>',
+        '<li class="set-row{}{}" id="set-{}"><span class="set-no" aria-hidden="true">{}</span>{}{}{}{}{}{}{}</li>',
         " is-done" if done.value() else "",
+        " has-pick" if pick else "",
         number,
         number,
         exercise if pick else "",
