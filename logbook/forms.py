@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from exercises import widgets
 from exercises.models import Exercise
@@ -91,6 +92,16 @@ def to_decimal(value):
         raise ValueError(value) from exc
 
 
+class Checkbox(forms.CheckboxInput):
+    """A checkbox written without Django's widget template (as exercises.widgets writes its inputs)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.check_test(value):
+            attrs["checked"] = True
+        return mark_safe(f'<input type="checkbox" name="{widgets.escape(name)}"{widgets.attributes(attrs)}>')
+
+
 class SetForm(forms.Form):
     """One logged set; the load is typed in the runner's unit and stored in kg."""
 
@@ -111,7 +122,7 @@ class SetForm(forms.Form):
     )
     note = forms.CharField(required=False, widget=widgets.TextInput)
     # Ticked in the gym as each set is done. Finishing a session with ticks saves the ticked sets.
-    done = forms.BooleanField(required=False, label="Done")
+    done = forms.BooleanField(required=False, label="Done", widget=Checkbox)
     # Not edited on the page, but kept: a warm-up stays a warm-up, an imported distance stays, and
     # a set imported under a name the library does not know keeps that name until one is chosen.
     exercise_name = forms.CharField(required=False, widget=widgets.HiddenInput)

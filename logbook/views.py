@@ -58,7 +58,7 @@ def today(request):
     paused = Enrollment.objects.for_user(request.user).filter(status=Enrollment.Status.PAUSED)
     skipped = PlannedSession.objects.filter(
         enrollment__user=request.user,
-        enrollment__status=Enrollment.Status.ACTIVE,
+        enrollment__status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED],
         status=PlannedSession.Status.SKIPPED,
         date__gte=today - timedelta(days=7),
     ).select_related("workout")
@@ -138,7 +138,9 @@ def session_create(request, planned_pk=None):
             PlannedSession.objects.select_related("enrollment__program", "workout__week").prefetch_related(
                 Prefetch(
                     "workout__prescriptions",
-                    queryset=Prescription.objects.select_related("exercise").prefetch_related("exercise__equipment"),
+                    queryset=Prescription.objects.select_related("exercise").prefetch_related(
+                        "exercise__equipment", "exercise__harder"
+                    ),
                 )
             ),
             pk=planned_pk,
@@ -155,7 +157,7 @@ def session_create(request, planned_pk=None):
     if request.POST and not finishing(request):
         return keep_draft(request, planned, library)
     form = SessionForm(request.POST or None, initial={"date": timezone.localdate()})
-    suggestions, rows = {}, []
+    suggestions, rows, last = {}, [], {}
     if planned is not None:
         ids = [p.exercise_id for p in planned.workout.prescriptions.all()]
         last = LoggedSet.objects.last_time(request.user, ids)
@@ -186,7 +188,9 @@ def session_create(request, planned_pk=None):
                 return redirect(logged.session)
             announce(request, logged.session, unit)
             return redirect(logged.session)
-    return render_log_form(request, form, formset, library, planned=planned, draft=draft, suggestions=suggestions)
+    return render_log_form(
+        request, form, formset, library, planned=planned, draft=draft, suggestions=suggestions, last=last
+    )
 
 
 def finishing(request):
@@ -254,12 +258,14 @@ def keep_draft(request, planned, library):
     return redirect(url)
 
 
-def render_log_form(request, form, formset, library, *, planned=None, session=None, draft=None, suggestions=None):
+def render_log_form(
+    request, form, formset, library, *, planned=None, session=None, draft=None, suggestions=None, last=None
+):
     """The log form's page: its cards of set rows, the add-an-exercise picker and the finish buttons."""
     unit = unit_of(request)
     prescriptions = {p.exercise_id: p for p in planned.workout.prescriptions.all()} if planned else {}
     ids = {e.pk for e in library}
-    last = LoggedSet.objects.last_time(request.user, prescriptions.keys()) if planned else {}
+    last = last or {}
     groups = gym.cards(
         formset,
         library,

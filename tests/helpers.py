@@ -56,6 +56,36 @@ def log_session(user, day, *sets, planned=None, **fields):
     return log_services.log_session(user, date=day, sets=rows, planned=planned, **fields).session
 
 
+def small_block(slugs, *, sets=3, phase="build", weeks=1, rest_s=60, slug="gym-block"):
+    """A one-session-a-week program of `weeks` weeks, each session `sets` sets of every exercise in `slugs`
+    (8–10 reps); the last week's phase is `phase`. Content, so made here as load_content would."""
+    from programs.models import Prescription, ProgramWeek, Workout
+
+    program = Program.objects.create(
+        slug=slug,
+        name="Gym block",
+        goal="Strength.",
+        summary="A short block for the gym-mode tests.",
+        level=Program.Level.INTERMEDIATE,
+        weeks=weeks,
+        sessions_per_week=1,
+        sessions_per_week_min=1,
+        duration_min=30,
+        duration_max=40,
+        timing="Any day.",
+        warmup="Five minutes easy.",
+        progression="Add a rep, then load.",
+    )
+    for number in range(1, weeks + 1):
+        week = ProgramWeek.objects.create(program=program, number=number, phase=phase if number == weeks else "build")
+        workout = Workout.objects.create(week=week, order=1, name=f"Week {number} session")
+        Prescription.objects.bulk_create(
+            Prescription(workout=workout, order=i, exercise=ex(s), sets=sets, reps_min=8, reps_max=10, rest_s=rest_s)
+            for i, s in enumerate(slugs, start=1)
+        )
+    return program
+
+
 def log_counts(user=None):
     """(sessions, sets) logged, by everyone or by `user`."""
     sessions = Session.objects.all() if user is None else Session.objects.filter(user=user)
