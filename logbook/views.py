@@ -298,9 +298,10 @@ def render_log_form(
 
 
 @login_required
-def draft_discard(request, token):
+def draft_discard(request, draft_id):
     """Throw an unfinished session away, after asking (a page of its own, so it asks without JavaScript too)."""
-    draft = get_object_or_404(Draft, client_token=parse_token(token) or uuid.UUID(int=0), user=request.user)
+    # A draft is named by its client token: a UUID, or nothing of anyone's.
+    draft = get_object_or_404(Draft, client_token=parse_token(draft_id) or uuid.UUID(int=0), user=request.user)
     if request.method == "POST":
         services.discard_draft(request.user, draft.client_token)
         messages.info(request, "Unfinished session thrown away.")

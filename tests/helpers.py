@@ -2,6 +2,7 @@
 pages read the way a person or a browser would read them."""
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,7 +21,7 @@ from accounts.models import Profile
 from exercises.models import Exercise
 from logbook import services as log_services
 from logbook import strong
-from logbook.models import ExerciseStat, LoggedSet, Session
+from logbook.models import Draft, ExerciseStat, LoggedSet, Session
 from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
 
@@ -218,6 +219,7 @@ class World:
     token: Token
     intruder_enrollment: Enrollment
     intruder_session: Session
+    draft: Draft  # an unfinished ad-hoc session
 
     @property
     def owner_sessions(self):
@@ -297,7 +299,11 @@ def build_world(today):
     intruder_session = log_session(
         intruder, today - timedelta(days=3), {"exercise": "back-squat", "reps": 8, "load_kg": 40}, name="Intruder own"
     )
+    draft = log_services.save_draft(
+        owner, client_token=uuid.uuid4(), data={"name": SECRET_NAME, "notes": SECRET_NOTE}, name=SECRET_NAME
+    )
     return World(
+        draft=draft,
         owner=owner,
         intruder=intruder,
         today=today,
@@ -331,6 +337,7 @@ def runner_state(user):
         "sets": list(LoggedSet.objects.filter(session__user=user).order_by("pk").values()),
         "figures": list(ExerciseStat.objects.filter(user=user).order_by("pk").values()),
         "tokens": list(Token.objects.filter(user=user).values_list("key", flat=True)),
+        "drafts": list(Draft.objects.filter(user=user).order_by("pk").values()),
     }
 
 
