@@ -135,7 +135,7 @@ def _field(bound, number, label=None, css=""):
     )
     return (
         f'<div class="set-field {css}"><label class="form-label" for="{bound.id_for_label}">'
-        f'{escape(label or bound.label)}<span class="visually-hidden">, set {number}</span></label>'
+        f'<span class="visually-hidden">Set {number} </span>{escape(label or bound.label)}</label>'
         f"{bound}{help_text}{shown}</div>"
     )
 
