@@ -227,7 +227,7 @@ def test_every_control_of_the_log_form_is_thumb_sized(browser, live_server, gym_
         # Open every "More", so the side, RPE, note and Remove controls are measured too.
         phone.eval_on_selector_all("details", "all => all.forEach(d => d.open = true)")
         small = phone.evaluate(TARGETS)
-        assert small == [], (url, sorted(set(s.split(" for set")[0].split(":")[0] for s in small)), small[:8])
+        assert small == [], (url, small[:8])
     phone.context.close()
 
 
