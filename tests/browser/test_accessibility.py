@@ -1,13 +1,10 @@
 """Accessibility in a real browser: axe-core on the main pages in light and dark colour schemes, the
 log form driven by the keyboard alone, and every page rendering under the Content-Security-Policy."""
 
-import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.test import Client
 from django.utils import timezone
 
 from exercises.models import Exercise
@@ -17,10 +14,7 @@ from programs import services as program_services
 from programs.models import PlannedSession, Program
 from tests.factories import UserFactory
 
-AXE = Axe()
-SAVED = re.compile(r"/log/\d+/(#.*)?$")  # the saved session's page (the skip link's #main may stay on the URL)
-BLOCKING = {"serious", "critical"}
-SCHEMES = ["light", "dark"]
+from .helpers import AXE, SAVED, SCHEMES, ConsoleWatch, audit, sign_in
 
 
 @pytest.fixture
@@ -49,44 +43,6 @@ def runner(page):
         )
     user.next_planned = PlannedSession.objects.filter(enrollment=enrollment, status="planned").order_by("sequence")[0]
     return user
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
-class ConsoleWatch:
-    """Content-Security-Policy violations and script errors, as the browser reports them."""
-
-    def __init__(self, page):
-        self.problems = []
-        page.on("console", self.console)
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-
-    def console(self, message):
-        if message.type == "error" and ("Content Security Policy" in message.text or "Refused" in message.text):
-            self.problems.append(message.text)
-
-
-def audit(page, url, scheme):
-    """Open `url` in `scheme`, run axe, return the serious and critical violations as text."""
-    page.emulate_media(color_scheme=scheme)
-    response = page.goto(url)
-    assert response.ok, f"{url}: {response.status}"
-    assert page.get_attribute("html", "data-bs-theme") == scheme, "theme.js follows the colour scheme"
-    results = AXE.run(page)
-    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
-    if results.violations_count:
-        print(f"\n--- {url} ({scheme}) ---\n{results.generate_report()}")
-    return [
-        f"{url} ({scheme}): {v['id']} [{v['impact']}] {v['help']} → "
-        + "; ".join(", ".join(node["target"]) for node in v["nodes"][:5])
-        for v in blocking
-    ]
 
 
 PUBLIC = ["/", "/exercises/", "/exercises/hip-thrust/", "/programs/posterior-chain/", "/programs/", "/accounts/login/"]

@@ -16,7 +16,7 @@ from programs import services as program_services
 from tests.factories import UserFactory
 from tests.helpers import log_session, small_block
 
-from .test_accessibility import SAVED, audit, sign_in
+from .helpers import SAVED, ConsoleWatch, audit, audit_here, sign_in
 
 PHONE = {"width": 390, "height": 844}
 THREE = ["back-squat", "hip-thrust", "step-up"]
@@ -71,6 +71,7 @@ class Taps:
 
 def test_a_planned_session_by_ticking_sets_on_a_phone_through_a_lost_connection(browser, live_server, gym_runner):
     phone = new_phone(browser, live_server)
+    watch = ConsoleWatch(phone)
     sign_in(phone, live_server, gym_runner)
     tap = Taps(phone)
     phone.goto("/today/")
@@ -127,6 +128,7 @@ def test_a_planned_session_by_ticking_sets_on_a_phone_through_a_lost_connection(
     assert not Draft.objects.filter(user=gym_runner).exists()
     # Start, nine ticks, finish: the count docs/performance.md gives.
     assert tap.count == 11
+    assert not watch.problems, watch.problems  # no script errors, nothing the CSP refused
     phone.context.close()
 
 
@@ -247,17 +249,6 @@ def test_gym_pages_have_no_serious_accessibility_violations(browser, live_server
     problems += audit_here(page, "gym page, a set ticked, every More open", scheme)
     assert not problems, "\n".join(problems)
     context.close()
-
-
-def audit_here(page, what, scheme):
-    from .test_accessibility import AXE, BLOCKING
-
-    results = AXE.run(page)
-    return [
-        f"{what} ({scheme}): {v['id']} [{v['impact']}] {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in BLOCKING
-    ]
 
 
 def test_without_javascript_the_menu_works_and_a_session_is_logged(browser, live_server, gym_runner):
