@@ -167,21 +167,30 @@ def enrollment_action(request, pk, action):
     return redirect(enrollment)
 
 
-@login_required
-@require_POST
-def planned_skip(request, pk):
-    """Skip a session; the block carries on with the next one."""
+def change_planned(request, pk, write, said):
+    """Look the runner's planned session up, write `write` to it and say `said(planned)`, or why not."""
     planned = get_object_or_404(
         PlannedSession.objects.select_related("enrollment", "workout"), pk=pk, enrollment__user=request.user
     )
     try:
-        services.skip(planned)
+        write(planned)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.info(
-            request, f"Skipped {planned.workout.name} of week {planned.week}. Changed your mind? Undo it below."
-        )
+        messages.info(request, said(planned))
+    return planned
+
+
+@login_required
+@require_POST
+def planned_skip(request, pk):
+    """Skip a session; the block carries on with the next one."""
+    planned = change_planned(
+        request,
+        pk,
+        services.skip,
+        lambda p: f"Skipped {p.workout.name} of week {p.week}. Changed your mind? Undo it below.",
+    )
     return redirect(planned.enrollment)
 
 
@@ -189,16 +198,10 @@ def planned_skip(request, pk):
 @require_POST
 def planned_unskip(request, pk):
     """Undo a skip: the session is to do again."""
-    planned = get_object_or_404(
-        PlannedSession.objects.select_related("enrollment", "workout"), pk=pk, enrollment__user=request.user
+    planned = change_planned(
+        request, pk, services.unskip, lambda p: f"{p.workout.name} of week {p.week} is back on your plan."
     )
-    try:
-        services.unskip(planned)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{planned.workout.name} of week {planned.week} is back on your plan.")
-    return redirect(request.POST.get("next") == "today" and "logbook:today" or planned.enrollment)
+    return redirect("logbook:today" if request.POST.get("next") == "today" else planned.enrollment)
 
 
 @login_required
