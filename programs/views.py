@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -144,7 +145,7 @@ def enrollment_action(request, pk, action):
     name, today = enrollment.program.name, timezone.localdate()
     if request.method != "POST":
         if action not in CONFIRM:
-            return redirect(enrollment)
+            return HttpResponseNotAllowed(["POST"])
         question, detail, button = CONFIRM[action]
         context = {"enrollment": enrollment, "action": action, "question": question.format(name=name)}
         return render(request, "programs/enrollment_confirm.html", {**context, "detail": detail, "button": button})
