@@ -164,7 +164,7 @@ def session_create(request, planned_pk=None):
         rows, suggestions = gym.plan_rows(planned, unit, last, planned.workout.week.phase)
         form.initial["name"] = f"{planned.enrollment.program.name} · {planned.workout.name}"
     if draft is not None and not request.POST:
-        form.initial.update(gym.draft_details(draft.data))
+        form.initial = {**form.initial, **gym.draft_details(draft.data)}
         rows = gym.draft_rows(draft.data) or rows
     formset = SetFormSet(request.POST or None, initial=None if request.POST else rows or None, form_kwargs=form_kwargs)
     if request.POST and form.is_valid() and formset.is_valid():
