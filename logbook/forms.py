@@ -71,17 +71,28 @@ WEIGHTS = {"barbell", "dumbbell", "kettlebell", "machine"}
 FREE = {"bodyweight", "resistance-band", "mini-band"}
 
 
+def kit_of(exercises):
+    """{exercise id: set of equipment slugs} for `exercises`, in one query, kept on the page's library."""
+    if (found := getattr(exercises, "kit", None)) is not None:
+        return found
+    found = {e.pk: set() for e in exercises}
+    pairs = Exercise.equipment.through.objects.filter(exercise_id__in=list(found)).values_list(
+        "exercise_id", "equipment__slug"
+    )
+    for exercise_id, slug in pairs:
+        found[exercise_id].add(slug)
+    if isinstance(exercises, widgets.ExerciseOptions):
+        exercises.kit = found
+    return found
+
+
 def needing_load(exercises):
     """The ids of `exercises` always done with a weight (a weight among their kit, and no bodyweight or band)."""
-    ids = [e.pk for e in exercises]
-    loaded = set(Exercise.objects.filter(pk__in=ids, equipment__slug__in=WEIGHTS).values_list("pk", flat=True))
-    free = set(Exercise.objects.filter(pk__in=loaded, equipment__slug__in=["bodyweight"]).values_list("pk", flat=True))
-    return loaded - free
+    return {pk for pk, slugs in kit_of(exercises).items() if slugs & WEIGHTS and not slugs & FREE}
 
 
 def barbell_ids(exercises):
-    ids = [e.pk for e in exercises]
-    return set(Exercise.objects.filter(pk__in=ids, equipment__slug="barbell").values_list("pk", flat=True))
+    return {pk for pk, slugs in kit_of(exercises).items() if "barbell" in slugs}
 
 
 def to_decimal(value):
