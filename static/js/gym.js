@@ -181,11 +181,27 @@
     if (next) next.focus(); else target.blur();
   });
 
+  function say(text) {
+    var note = document.getElementById("gym-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "gym-note";
+      note.className = "alert alert-info mt-2";
+      note.setAttribute("role", "status");
+      form.insertBefore(note, form.querySelector(".gym-actions"));
+    }
+    note.textContent = text;
+  }
+
   // Adding a set or an exercise: the new cards come back from the server and replace the old, no reload.
   form.addEventListener("click", function (event) {
     var button = event.target.closest("button[name=add_set_after], button[name=add_exercise]");
-    if (!button || navigator.onLine === false) return;
+    if (!button) return;
     event.preventDefault();
+    if (navigator.onLine === false) {
+      say("Adding needs a connection. Tick what you do, and add the set once you are back online.");
+      return;
+    }
     var body = new FormData(form);
     body.append(button.name, button.value);
     fetch(form.action || location.href, { method: "POST", body: body, credentials: "same-origin" })
@@ -209,6 +225,12 @@
   // Finishing with no connection: kept on the device, sent once when the connection returns.
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
+    if (button && button.name === "keep" && navigator.onLine === false && !editing) {
+      event.preventDefault();  // "Finish later" with no signal: this device's copy is the draft for now
+      keepHere();
+      say("Kept on this device. It reaches your account as soon as you are back online.");
+      return;
+    }
     if (!button || (button.name !== "save" && button.name !== "as_prescribed")) return;
     try { localStorage.removeItem(TIMER); } catch (e) {}
     if (navigator.onLine !== false || editing || !window.Legwork) {
@@ -247,6 +269,8 @@
       if (first && words) select.value = first.value;
     });
   });
+
+  window.addEventListener("online", autosave);  // what was typed offline reaches the server's draft
 
   restore();
   markRows();
