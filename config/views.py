@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
@@ -93,3 +94,21 @@ def manifest(request):
         },
         content_type="application/manifest+json",
     )
+
+
+def api_aware(status, message, default_view):
+    """An error handler: JSON `{"detail": …}` under /api/ (what API clients parse), Django's page elsewhere."""
+
+    def handler(request, exception=None, **kwargs):
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=status)
+        if exception is None:
+            return default_view(request, **kwargs)
+        return default_view(request, exception, **kwargs)
+
+    handler.__doc__ = f"The {status} answer: JSON under /api/, the site's page elsewhere."
+    return handler
+
+
+not_found = api_aware(404, "Not found.", defaults.page_not_found)
+bad_request = api_aware(400, "Bad request.", defaults.bad_request)

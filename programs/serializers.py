@@ -1,8 +1,10 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from accounts.fields import IntegerApiField, SlugLookupField
+
 from . import services
-from .forms import check_start_date, check_weekdays
+from .forms import MAX_START_AHEAD_DAYS, MAX_START_BEHIND_DAYS, check_start_date, check_weekdays
 from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
 
 
@@ -95,9 +97,18 @@ class PlannedSessionSerializer(serializers.ModelSerializer):
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
-    program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
-    weekdays = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), allow_empty=True)
-    start_date = serializers.DateField(required=False)
+    program = SlugLookupField(slug_field="slug", queryset=Program.objects.all())
+    weekdays = serializers.ListField(
+        child=IntegerApiField(min_value=0, max_value=6),
+        allow_empty=True,
+        max_length=7,
+        help_text="Training days, 0 (Monday) to 6 (Sunday): at least one, each once. Required when enrolling.",
+    )
+    start_date = serializers.DateField(
+        required=False,
+        help_text=f"The first day of the block (default today): from {MAX_START_BEHIND_DAYS} days ago to "
+        f"{MAX_START_AHEAD_DAYS} days ahead. Set when enrolling; restart the program to change it.",
+    )
     sessions = PlannedSessionSerializer(source="planned_sessions", many=True, read_only=True)
     warnings = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=[Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED], required=False)

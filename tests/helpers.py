@@ -13,11 +13,10 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
-from accounts.models import Profile
+from accounts.models import ApiToken, Profile
 from exercises.models import Exercise
 from logbook import services as log_services
 from logbook import strong
@@ -216,7 +215,7 @@ class World:
     heavy: Session  # ad hoc, kettlebell deadlifts at 123.4 kg
     adhoc: Session  # ad hoc, back squats
     imported: Session  # from a Strong CSV
-    token: Token
+    token: account_services.IssuedToken
     intruder_enrollment: Enrollment
     intruder_session: Session
     draft: Draft  # an unfinished ad-hoc session
@@ -336,7 +335,7 @@ def runner_state(user):
         "sessions": list(Session.objects.filter(user=user).order_by("pk").values()),
         "sets": list(LoggedSet.objects.filter(session__user=user).order_by("pk").values()),
         "figures": list(ExerciseStat.objects.filter(user=user).order_by("pk").values()),
-        "tokens": list(Token.objects.filter(user=user).values_list("key", flat=True)),
+        "tokens": list(ApiToken.objects.filter(user=user).values_list("digest", "revoked_at")),
         "drafts": list(Draft.objects.filter(user=user).order_by("pk").values()),
     }
 
@@ -366,7 +365,9 @@ ENROLLMENT_BODY = {"status": "paused", "weekdays": [1, 4]}
 def token_client(user):
     """An API client that signs in with the runner's token, as a phone app would."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    # A name of its own each time: issuing a name again would rotate (revoke) an earlier client's token.
+    issued = account_services.issue_token(user, f"tests {uuid.uuid4().hex[:8]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
     return client
 
 
@@ -461,6 +462,8 @@ def sample_kwargs(route, world):
             kwargs[name] = world.pending.pk
         elif name == "pk" and "enrollment" in route.name:
             kwargs[name] = world.enrollment.pk
+        elif name == "pk" and route.name.startswith("accounts:token"):
+            kwargs[name] = world.token.token.pk
         elif name in route.id_kwargs:
             kwargs[name] = world.session.pk
         elif name == "action":

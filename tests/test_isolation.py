@@ -110,6 +110,8 @@ PAGE_ROUTES = {
     "logbook:detail": lambda w: Owned(sessions_of(w)),
     "logbook:update": lambda w: Owned(sessions_of(w), log_form(w)),
     "logbook:delete": lambda w: Owned(sessions_of(w)),
+    "accounts:token_rotate": lambda w: Owned([{"pk": w.token.token.pk}]),
+    "accounts:token_revoke": lambda w: Owned([{"pk": w.token.token.pk}]),
 }
 API_ROUTES = {
     "api:enrollment-detail": lambda w: Owned([{"pk": e.pk} for e in w.owner_enrollments], ENROLLMENT_BODY),

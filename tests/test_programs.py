@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from accounts import services as account_services
 from programs import content as program_content
 from programs import services as program_services
 from programs.models import Prescription, Program, ProgramWeek
@@ -313,6 +314,7 @@ def test_every_model_has_a_working_admin(admin_client, user, content, today, mod
     from django.urls import reverse
 
     program_services.enrol(user, Program.objects.get(slug="plyometric"), today, [0, 3])
+    account_services.issue_token(user)
     assert admin.site.is_registered(model), f"{model.__name__} has no admin"
     info = model._meta.app_label, model._meta.model_name
     assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
