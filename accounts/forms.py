@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
@@ -21,6 +23,16 @@ class WeekdaysField(forms.TypedMultipleChoiceField):
         super().__init__(choices=WEEKDAYS, coerce=int, **kwargs)
 
 
+# Bars as sold, stored in kg to the gram ("20.412" is 45 lb).
+BAR_CHOICES = [
+    ("20", "20 kg (standard Olympic bar)"),
+    ("15", "15 kg (women's Olympic bar)"),
+    ("10", "10 kg (technique bar)"),
+    ("20.412", "45 lb"),
+    ("15.876", "35 lb"),
+]
+
+
 class ProfileForm(forms.ModelForm):
     strength_days = WeekdaysField(required=False, label="Days you usually do strength work")
     hard_run_days = WeekdaysField(required=False, label="Days with hard runs (intervals, tempo, hills)")
@@ -31,10 +43,18 @@ class ProfileForm(forms.ModelForm):
         required=False,
         label="Long run day",
     )
+    bar_kg = forms.TypedChoiceField(
+        choices=BAR_CHOICES,
+        coerce=Decimal,
+        empty_value=None,
+        required=False,
+        label="Your barbell",
+        help_text="The plate calculator loads plates onto this bar.",
+    )
 
     class Meta:
         model = Profile
-        fields = ["unit", "strength_days", "hard_run_days", "long_run_day", "timing"]
+        fields = ["unit", "strength_days", "hard_run_days", "long_run_day", "timing", "bar_kg"]
         labels = {"unit": "Show loads in", "timing": "When should strength sessions go?"}
         widgets = {"unit": forms.RadioSelect, "timing": forms.RadioSelect}
         help_texts = {
@@ -42,6 +62,16 @@ class ProfileForm(forms.ModelForm):
             "another says lift after hard runs so easy days stay easy. Pick what suits you; "
             "Legwork uses it to suggest days."
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "20", not "20.000": the stored value must match a choice to show as chosen.
+        self.initial["bar_kg"] = f"{Decimal(self.instance.bar_kg).normalize():f}"
+
+    def clean_bar_kg(self):
+        # Left out (an older client, the API's settings): keep the bar already chosen.
+        value = self.cleaned_data.get("bar_kg")
+        return self.instance.bar_kg if value is None else value
 
     def clean(self):
         cleaned = super().clean()

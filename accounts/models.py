@@ -1,6 +1,9 @@
 """Per-runner settings that shape how the app shows and schedules things."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -24,6 +27,15 @@ class Profile(models.Model):
     hard_run_days = models.JSONField(default=list, blank=True, help_text="Weekdays (0=Mon) with hard runs.")
     long_run_day = models.PositiveSmallIntegerField(null=True, blank=True, choices=WEEKDAYS)
     timing = models.CharField(max_length=4, choices=Timing.choices, default=Timing.EASY_DAYS)
+    # The bar the plate calculator loads, in kg (a 45 lb bar is 20.412 kg).
+    bar_kg = models.DecimalField(
+        "Barbell weight (kg)",
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("20"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("50"))],
+        help_text="The bar you load, for the plate calculator: 20 kg or 15 kg (45 lb is 20.41 kg).",
+    )
     # Bumped once by every write to the runner's log, schedule or settings (accounts.services.runner_write):
     # anything that must know "has this runner's data changed since?" compares it.
     data_version = models.PositiveIntegerField(default=1, editable=False)
@@ -33,6 +45,7 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=Q(long_run_day__isnull=True) | Q(long_run_day__lte=6), name="profile_long_run_day_weekday"
             ),
+            models.CheckConstraint(condition=Q(bar_kg__gte=0, bar_kg__lte=50), name="profile_bar_kg_0_50"),
         ]
 
     def __str__(self):

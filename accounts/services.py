@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from .models import ApiToken, Profile
 
-SETTINGS_FIELDS = ["unit", "strength_days", "hard_run_days", "long_run_day", "timing"]
+SETTINGS_FIELDS = ["unit", "strength_days", "hard_run_days", "long_run_day", "timing", "bar_kg"]
 
 
 @contextmanager

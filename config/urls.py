@@ -16,6 +16,8 @@ api_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("exercises/", include("exercises.urls")),
     path("", include("programs.urls")),
     path("", include("logbook.urls")),

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from accounts.fields import DecimalFormField, IntegerFormField
 from exercises import widgets
@@ -71,12 +72,51 @@ def exercise_library(user=None):
     return widgets.ExerciseOptions(Exercise.objects.loggable_by(user).order_by("name"))
 
 
+# Kit that means the move is done with a weight: logged without a load, it would be saved as bodyweight.
+WEIGHTS = {"barbell", "dumbbell", "kettlebell", "machine"}
+FREE = {"bodyweight", "resistance-band", "mini-band"}
+
+
+def kit_of(exercises):
+    """{exercise id: set of equipment slugs} for `exercises`, in one query, kept on the page's library."""
+    if (found := getattr(exercises, "kit", None)) is not None:
+        return found
+    found = {e.pk: set() for e in exercises}
+    pairs = Exercise.equipment.through.objects.filter(exercise_id__in=list(found)).values_list(
+        "exercise_id", "equipment__slug"
+    )
+    for exercise_id, slug in pairs:
+        found[exercise_id].add(slug)
+    if isinstance(exercises, widgets.ExerciseOptions):
+        exercises.kit = found
+    return found
+
+
+def needing_load(exercises):
+    """The ids of `exercises` always done with a weight (a weight among their kit, and no bodyweight or band)."""
+    return {pk for pk, slugs in kit_of(exercises).items() if slugs & WEIGHTS and not slugs & FREE}
+
+
+def barbell_ids(exercises):
+    return {pk for pk, slugs in kit_of(exercises).items() if "barbell" in slugs}
+
+
 def to_decimal(value):
     """Decimal(value), failing the way form fields expect (a formset coerces raw input to see what changed)."""
     try:
         return Decimal(value)
     except ArithmeticError as exc:
         raise ValueError(value) from exc
+
+
+class Checkbox(forms.CheckboxInput):
+    """A checkbox written without Django's widget template (as exercises.widgets writes its inputs)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.check_test(value):
+            attrs["checked"] = True
+        return mark_safe(f'<input type="checkbox" name="{widgets.escape(name)}"{widgets.attributes(attrs)}>')
 
 
 class SetForm(forms.Form):
@@ -98,14 +138,17 @@ class SetForm(forms.Form):
         widget=widgets.Select,
     )
     note = forms.CharField(required=False, widget=widgets.TextInput)
+    # Ticked in the gym as each set is done. Finishing a session with ticks saves the ticked sets.
+    done = forms.BooleanField(required=False, label="Done", widget=Checkbox)
     # Not edited on the page, but kept: a warm-up stays a warm-up, an imported distance stays, and
     # a set imported under a name the library does not know keeps that name until one is chosen.
     exercise_name = forms.CharField(required=False, widget=widgets.HiddenInput)
     kind = forms.ChoiceField(choices=LoggedSet.Kind.choices, required=False, widget=widgets.HiddenInput)
     distance_m = DecimalFormField(max_digits=9, decimal_places=2, required=False, widget=widgets.HiddenInput)
 
-    def __init__(self, *args, unit="kg", exercises=None, **kwargs):
+    def __init__(self, *args, unit="kg", exercises=None, needs_load=(), **kwargs):
         self.unit = unit
+        self.needs_load = needs_load
         super().__init__(*args, **kwargs)
         exercises = exercise_library() if exercises is None else exercises
         if not isinstance(exercises, widgets.ExerciseOptions):
@@ -122,12 +165,9 @@ class SetForm(forms.Form):
         self.fields["load"].label = f"Load ({unit})"
         self.fields["load"].help_text = "Empty for bodyweight"
         for field in self.fields.values():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
+        self.fields["done"].widget.attrs["class"] = "btn-check set-done"
         # The browser's own hints, from the same limits the rules check.
         self.fields["reps"].widget.attrs.update(inputmode="numeric", min=1, max=rules.MAX_REPS)
         self.fields["duration_s"].widget.attrs.update(inputmode="numeric", min=1, max=rules.MAX_DURATION_S)
@@ -159,9 +199,14 @@ class SetForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned  # a field could not even be read; its own message says why
-        for name, message in rules.set_problems(**self.as_row()).items():
+        row = self.as_row()
+        for name, message in rules.set_problems(**row).items():
             name = self.FIELD_FOR.get(name, name)
             self.add_error(name if name in self.fields else None, message)
+        exercise = row["exercise"]
+        if exercise is not None and exercise.pk in self.needs_load and not row["load_kg"] and not self.errors:
+            # A barbell lift saved at bodyweight would throw off every suggestion after it: ask instead.
+            self.add_error("load", f"How heavy was it? Type the load in {self.unit}; {exercise.name} needs one.")
         return cleaned
 
     def as_row(self):
@@ -194,8 +239,11 @@ class BaseSetFormSet(forms.BaseFormSet):
         if problem := rules.sets_problem(len(kept)):
             raise forms.ValidationError(problem)
 
-    def rows(self):
-        return [f.as_row() for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+    def rows(self, ticked_only=False):
+        """The sets to save, in order; with `ticked_only`, only the ones ticked done (all, when none is)."""
+        kept = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        ticked = [f for f in kept if f.cleaned_data.get("done")]
+        return [f.as_row() for f in (ticked if ticked_only and ticked else kept)]
 
 
 SetFormSet = formset_factory(
@@ -224,6 +272,7 @@ def set_initial(logged, unit):
         # "7", not "7.0": the value must match an RPE option or saving the form drops it.
         "rpe": f"{logged.rpe.normalize():f}" if logged.rpe is not None else "",
         "note": logged.note,
+        "done": True,
         "kind": logged.kind,
         "distance_m": logged.distance_m,
     }

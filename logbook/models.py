@@ -440,3 +440,41 @@ def e1rm_range(load, reps):
         return None
     a, b = epley(load, reps), brzycki(load, reps)
     return (round(min(a, b), 1), round(max(a, b), 1))
+
+
+class Draft(models.Model):
+    """A session being logged and not finished yet: what the log form held at its last autosave.
+
+    Keyed by the form's client token, the same token `log_session` is called with when it is finished, so a
+    finish sent twice (a retry, or a post queued offline and replayed) still logs one session.
+    `data` is the form's fields as posted (name → value), without the CSRF token.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    client_token = models.UUIDField()
+    planned_session = models.ForeignKey(
+        "programs.PlannedSession", on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
+    )
+    name = models.CharField(max_length=MAX_NAME, blank=True)
+    data = models.JSONField(default=dict)
+    sets_total = models.PositiveSmallIntegerField(default=0)
+    sets_done = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client_token"], name="unique_draft_client_token"),
+            models.UniqueConstraint(
+                fields=["planned_session"],
+                condition=Q(planned_session__isnull=False),
+                name="unique_draft_per_planned_session",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Draft {self.name or self.client_token} of {self.user}"
+
+    def get_absolute_url(self):
+        if self.planned_session_id:
+            return reverse("logbook:log_planned", args=[self.planned_session_id])
+        return reverse("logbook:create") + f"?draft={self.client_token}"

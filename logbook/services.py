@@ -29,6 +29,7 @@ from . import importers, rules
 from .importers import normalise
 from .models import (
     BEST_ORDER,
+    Draft,
     ExerciseNameMapping,
     ExerciseStat,
     ImportBatch,
@@ -176,6 +177,54 @@ def import_sessions(user, workouts):
             result.sets_created += len(new_sets)
         _refresh_figures(user.pk, result.exercises_touched)
     return result
+
+
+def save_draft(user, *, client_token, data, planned=None, name="", sets_total=0, sets_done=0):
+    """Keep what the log form holds now as the runner's draft under its client token; returns it.
+
+    A token whose session is already saved keeps no draft (an autosave that arrives after the finish), and
+    returns None. A planned session has one draft: the newest form's replaces an older tab's.
+    """
+    with runner_write(user.pk):
+        if Session.objects.filter(user=user, client_token=client_token).exists():
+            Draft.objects.filter(user=user, client_token=client_token).delete()
+            return None
+        if planned is not None:
+            if planned.enrollment.user_id != user.pk:
+                raise ValidationError({"planned_session": ["That is not one of your planned sessions."]})
+            Draft.objects.filter(planned_session=planned).exclude(client_token=client_token).delete()
+        draft, _ = Draft.objects.update_or_create(
+            user=user,
+            client_token=client_token,
+            defaults={
+                "planned_session": planned,
+                "name": name[: rules.MAX_NAME],
+                "data": data,
+                "sets_total": min(sets_total, rules.MAX_SETS),
+                "sets_done": min(sets_done, rules.MAX_SETS),
+                "updated_at": timezone.now(),
+            },
+        )
+    return draft
+
+
+def finish_draft(user, *, client_token, sets, planned=None, **details):
+    """Log the session a draft stands for (see `log_session`) and drop the draft, in one write.
+
+    Sent again with the same token (a retry, a queued offline post), it returns the saved session and logs
+    nothing more.
+    """
+    with runner_write(user.pk):
+        logged = log_session(user, sets=sets, planned=planned, client_token=client_token, **details)
+        Draft.objects.filter(user=user, client_token=client_token).delete()
+    return logged
+
+
+def discard_draft(user, client_token):
+    """Throw an unfinished session's draft away; True if there was one."""
+    with runner_write(user.pk):
+        deleted, _ = Draft.objects.filter(user=user, client_token=client_token).delete()
+    return bool(deleted)
 
 
 def rebuild_figures(user_id):
@@ -428,7 +477,7 @@ def _append_figures(session, new_sets):
 
 
 @dataclass
-class Draft:
+class ParsedUpload:
     """A parsed upload: its draft batch (None when nothing can be imported), workouts and report."""
 
     batch: ImportBatch | None
@@ -449,12 +498,12 @@ def draft_import(user, text, *, unit="kg", distance_unit="", file_name="import.c
                 (workout.line, "workout", f"{workout.name or 'A workout'} on {workout.date}: {problem}")
             )
     if not report.ok:
-        return Draft(None, [], report)
+        return ParsedUpload(None, [], report)
     digest = importers.sha256(text)
     done = ImportBatch.objects.filter(user=user, sha256=digest, status=ImportBatch.Status.DONE).first()
     if done is not None:
         report.already_imported = done
-        return Draft(None, workouts, report)
+        return ParsedUpload(None, workouts, report)
     # Not the runner's log yet, so no runner_write: their data version moves when the import is confirmed.
     with transaction.atomic():
         # One draft at a time is enough: an abandoned review is replaced by the next upload.
@@ -469,7 +518,7 @@ def draft_import(user, text, *, unit="kg", distance_unit="", file_name="import.c
             text=text,
             rows=report.rows,
         )
-    return Draft(batch, workouts, report)
+    return ParsedUpload(batch, workouts, report)
 
 
 def commit_import(batch, choices, workouts=None, report=None):

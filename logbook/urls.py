@@ -8,6 +8,7 @@ urlpatterns = [
     path("log/", views.session_list, name="list"),
     path("log/new/", views.session_create, name="create"),
     path("log/planned/<int:planned_pk>/", views.session_create, name="log_planned"),
+    path("log/drafts/<str:draft_id>/discard/", views.draft_discard, name="draft_discard"),
     path("log/export.csv", views.export_csv, name="export_csv"),
     path("log/export.json", views.export_json, name="export_json"),
     path("log/import/", views.import_upload, name="import"),

@@ -1,5 +1,7 @@
 import csv
 import json
+import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Min, Prefetch, Sum
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -17,7 +20,7 @@ from exercises import services as exercise_services
 from exercises.models import Exercise
 from programs.models import Enrollment, PlannedSession, Prescription
 
-from . import exports, figures, importers, services, strong
+from . import exports, figures, gym, importers, services, strong
 from .forms import (
     HistoryFilterForm,
     ImportForm,
@@ -26,37 +29,18 @@ from .forms import (
     ReviewForm,
     SessionForm,
     SetFormSet,
+    barbell_ids,
     exercise_library,
+    needing_load,
     parse_token,
     set_initial,
 )
-from .models import ImportBatch, LoggedSet, Session
-from .units import exact, from_kg
+from .models import Draft, ExerciseStat, ImportBatch, LoggedSet, Session
+from .units import from_kg
 
 
 def unit_of(request):
     return request.user.profile.unit
-
-
-def plan_initial(planned, unit, last):
-    """Set rows pre-filled from a planned session: prescribed sets, top of the rep range, last time's load."""
-    rows, hints = [], []
-    for p in planned.workout.prescriptions.all():
-        previous = last.get(p.exercise_id, [])
-        loads = [s.load_kg for s in previous if s.load_kg]
-        load = exact(max(loads), unit) if loads else None
-        for number in range(1, p.sets + 1):
-            rows.append(
-                {
-                    "exercise": p.exercise_id,
-                    "reps": p.reps_max if not p.duration_s else None,
-                    "duration_s": p.duration_s,
-                    "load": load,
-                    "side": LoggedSet.Side.BOTH,
-                }
-            )
-            hints.append({"prescription": p, "number": number, "last": previous if number == 1 else None})
-    return rows, hints
 
 
 @login_required
@@ -67,12 +51,24 @@ def today(request):
     sessions = list(PlannedSession.objects.next_for(request.user))
     exercise_ids = {p.exercise_id for s in sessions for p in s.workout.prescriptions.all()}
     last = LoggedSet.objects.last_time(request.user, exercise_ids)
+    drafts = list(Draft.objects.filter(user=request.user).order_by("-updated_at")[:5])
+    drafting = {d.planned_session_id for d in drafts}
     for s in sessions:
         s.due = s.date <= today
         s.overdue_days = (today - s.date).days
         s.items = [(p, last.get(p.exercise_id, [])) for p in s.workout.prescriptions.all()]
+        s.set_total = sum(p.sets for p in s.workout.prescriptions.all())
+        s.draft = s.pk in drafting
     paused = Enrollment.objects.for_user(request.user).filter(status=Enrollment.Status.PAUSED)
+    skipped = PlannedSession.objects.filter(
+        enrollment__user=request.user,
+        enrollment__status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED],
+        status=PlannedSession.Status.SKIPPED,
+        date__gte=today - timedelta(days=7),
+    ).select_related("workout")
     context = {
+        "drafts": [d for d in drafts if d.planned_session_id not in {s.pk for s in sessions}],
+        "skipped": skipped.order_by("-date")[:3],
         "sessions": sessions,
         "today": today,
         "paused": paused.select_related("program"),
@@ -134,13 +130,22 @@ def session_detail(request, pk):
 
 @login_required
 def session_create(request, planned_pk=None):
-    """Log a session: ad hoc from the library, or pre-filled from a planned session."""
+    """Log a session in the gym, card by card and set by set, or afterwards: ad hoc, or from a planned session.
+
+    Every post but the finish keeps the form as a draft (autosave, Enter, add a set or an exercise), so
+    nothing typed is lost; the finish logs the draft's sets once, under its client token.
+    """
     unit = unit_of(request)
-    planned, hints = None, []
+    planned = None
     if planned_pk is not None:
         planned = get_object_or_404(
-            PlannedSession.objects.select_related("enrollment__program", "workout").prefetch_related(
-                Prefetch("workout__prescriptions", queryset=Prescription.objects.select_related("exercise"))
+            PlannedSession.objects.select_related("enrollment__program", "workout__week").prefetch_related(
+                Prefetch(
+                    "workout__prescriptions",
+                    queryset=Prescription.objects.select_related("exercise").prefetch_related(
+                        "exercise__equipment", "exercise__harder"
+                    ),
+                )
             ),
             pk=planned_pk,
             enrollment__user=request.user,
@@ -149,26 +154,28 @@ def session_create(request, planned_pk=None):
         if existing and not request.POST:
             messages.info(request, "You already logged this session; here it is to edit.")
             return redirect("logbook:update", pk=existing.pk)
+    draft = find_draft(request, planned)
+    library = exercise_library(request.user)
+    needs_load = needing_load(library)
+    form_kwargs = {"unit": unit, "exercises": library, "needs_load": needs_load}
+    if request.POST and not finishing(request):
+        return keep_draft(request, planned, library)
     form = SessionForm(request.POST or None, initial={"date": timezone.localdate()})
-    rows = []
+    suggestions, rows, last = {}, [], {}
     if planned is not None:
         ids = [p.exercise_id for p in planned.workout.prescriptions.all()]
-        rows, hints = plan_initial(planned, unit, LoggedSet.objects.last_time(request.user, ids))
+        last = LoggedSet.objects.last_time(request.user, ids)
+        rows, suggestions = gym.plan_rows(planned, unit, last, planned.workout.week.phase)
         form.initial["name"] = f"{planned.enrollment.program.name} · {planned.workout.name}"
-    library = exercise_library(request.user)
-    if request.POST and "add_set" in request.POST:
-        formset = add_row(request, unit, library)
-    else:
-        formset = SetFormSet(
-            request.POST or None,
-            initial=None if request.POST else rows or None,
-            form_kwargs={"unit": unit, "exercises": library},
-        )
-    if request.POST and "add_set" not in request.POST and form.is_valid() and formset.is_valid():
+    if draft is not None and not request.POST:
+        form.initial = {**form.initial, **gym.draft_details(draft.data)}
+        rows = gym.draft_rows(draft.data) or rows
+    formset = SetFormSet(request.POST or None, initial=None if request.POST else rows or None, form_kwargs=form_kwargs)
+    if request.POST and form.is_valid() and formset.is_valid():
         try:
-            logged = services.log_session(
+            logged = services.finish_draft(
                 request.user,
-                sets=formset.rows(),
+                sets=formset.rows(ticked_only="as_prescribed" not in request.POST),
                 planned=planned,
                 client_token=parse_token(request.POST.get("client_token")),
                 **form.details(),
@@ -185,11 +192,125 @@ def session_create(request, planned_pk=None):
                 return redirect(logged.session)
             announce(request, logged.session, unit)
             return redirect(logged.session)
-    return render(
-        request,
-        "logbook/session_form.html",
-        {"form": form, "formset": formset, "planned": planned, "hints": hints, "unit": unit},
+    return render_log_form(
+        request, form, formset, library, planned=planned, draft=draft, suggestions=suggestions, last=last
     )
+
+
+def finishing(request):
+    """A post that saves the session: its Finish or "Done as prescribed" button (not Enter, not autosave)."""
+    return ("save" in request.POST or "as_prescribed" in request.POST) and "keep" not in request.POST
+
+
+def find_draft(request, planned):
+    """The runner's unfinished draft for this planned session, or the ad-hoc one named by ?draft=."""
+    drafts = Draft.objects.filter(user=request.user)
+    if planned is not None:
+        return drafts.filter(planned_session=planned).first()
+    token = parse_token(request.GET.get("draft"))
+    return drafts.filter(client_token=token, planned_session__isnull=True).first() if token else None
+
+
+def keep_draft(request, planned, library):
+    """Keep the posted form as the draft, with a set or an exercise added if asked; then show it again.
+
+    The page's own script autosaves here (answered with 204), htmx adds sets here (answered with the page),
+    and without JavaScript every button but Finish lands here and comes back to the form.
+    """
+    data = gym.draft_data(request.POST)
+    token = parse_token(data.get("client_token"))
+    if token is None:
+        token = uuid.uuid4()
+        data["client_token"] = str(token)
+    rows = gym.draft_rows(data)
+    if "add_set_after" in request.POST:  # a card's own "Add a set": after that card's last row
+        try:
+            rows = gym.add_set(rows, int(request.POST["add_set_after"]) - 1)
+        except ValueError:
+            rows = gym.add_set(rows, len(rows) - 1)
+    elif "add_set" in request.POST:  # a copy of the last row
+        rows = gym.add_set(rows, len(rows) - 1)
+    elif "add_exercise" in request.POST:
+        exercise = library.by_pk.get(str(request.POST.get("add_exercise_pick") or ""))
+        if exercise is not None:
+            rows = gym.add_exercise(rows, exercise)
+        else:
+            messages.error(request, "Choose an exercise to add.")
+    adding = any(name in request.POST for name in ("add_set", "add_set_after", "add_exercise"))
+    if adding:
+        data = {**gym.as_data(gym.draft_details(data), rows), "client_token": str(token)}
+    try:
+        services.save_draft(
+            request.user,
+            client_token=token,
+            data=data,
+            planned=planned,
+            name=data.get("name") or "",
+            sets_total=len(rows),
+            sets_done=gym.ticks(rows),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if request.headers.get("X-Autosave"):
+        return HttpResponse(status=204)
+    if "keep" in request.POST and not request.htmx:
+        messages.info(request, "Kept as a draft: nothing is saved to your log until you finish.")
+    url = reverse("logbook:log_planned", args=[planned.pk]) if planned else reverse("logbook:create")
+    if planned is None:
+        url += f"?draft={token}"
+    # htmx follows the redirect and swaps the page's cards in from it: a set added without a reload.
+    return redirect(url)
+
+
+def render_log_form(
+    request, form, formset, library, *, planned=None, session=None, draft=None, suggestions=None, last=None
+):
+    """The log form's page: its cards of set rows, the add-an-exercise picker and the finish buttons."""
+    unit = unit_of(request)
+    prescriptions = {p.exercise_id: p for p in planned.workout.prescriptions.all()} if planned else {}
+    ids = {e.pk for e in library}
+    last = last or {}
+    groups = gym.cards(
+        formset,
+        library,
+        prescriptions,
+        last,
+        suggestions or {},
+        barbell_ids(library),
+        unit,
+        request.user.profile.bar_kg,
+        needing_load(library),
+    )
+    recent = list(
+        ExerciseStat.objects.filter(user=request.user, exercise_id__in=ids)
+        .order_by("-last_date")
+        .values_list("exercise_id", flat=True)[:8]
+    )
+    context = {
+        "form": form,
+        "formset": formset,
+        "cards": groups,
+        "planned": planned,
+        "session": session,
+        "draft": draft,
+        "unit": unit,
+        "recent": [library.by_pk[str(pk)] for pk in recent if str(pk) in library.by_pk],
+        "library": library,
+        "bar": from_kg(request.user.profile.bar_kg, unit),
+    }
+    return render(request, "logbook/session_form.html", context)
+
+
+@login_required
+def draft_discard(request, draft_id):
+    """Throw an unfinished session away, after asking (a page of its own, so it asks without JavaScript too)."""
+    # A draft is named by its client token: a UUID, or nothing of anyone's.
+    draft = get_object_or_404(Draft, client_token=parse_token(draft_id) or uuid.UUID(int=0), user=request.user)
+    if request.method == "POST":
+        services.discard_draft(request.user, draft.client_token)
+        messages.info(request, "Unfinished session thrown away.")
+        return redirect("logbook:today")
+    return render(request, "logbook/draft_confirm_discard.html", {"draft": draft})
 
 
 def add_row(request, unit, library):
@@ -246,7 +367,8 @@ def session_update(request, pk):
     else:
         initial = [set_initial(s, unit) for s in session.sets.order_by("order")]
         formset = SetFormSet(request.POST or None, initial=initial, form_kwargs={"unit": unit, "exercises": library})
-    if request.POST and "add_set" not in request.POST and form.is_valid() and formset.is_valid():
+    saving = request.POST and "save" in request.POST and "keep" not in request.POST and "add_set" not in request.POST
+    if saving and form.is_valid() and formset.is_valid():
         try:
             services.update_session(
                 session, sets=formset.rows(), expected_version=form.cleaned_data.get("version"), **form.details()
@@ -260,9 +382,7 @@ def session_update(request, pk):
         else:
             announce(request, session, unit)
             return redirect(session)
-    return render(
-        request, "logbook/session_form.html", {"form": form, "formset": formset, "session": session, "unit": unit}
-    )
+    return render_log_form(request, form, formset, library, session=session)
 
 
 @login_required
@@ -439,7 +559,7 @@ def import_review(request, pk):
     form = ReviewForm(request.POST or None, proposals=proposals, user=request.user)
     if form.is_valid():
         try:
-            done = strong.finish(services.Draft(batch, workouts, report), form.choices())
+            done = strong.finish(services.ParsedUpload(batch, workouts, report), form.choices())
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("logbook:imports")

@@ -1,5 +1,5 @@
-"""Every write to a runner's schedule: enrolling, changing days (`change`), skipping, moving, pausing, resuming,
-restarting and leaving a block.
+"""Every write to a runner's schedule: enrolling, changing days (`change`), skipping and undoing a skip,
+moving, pausing, resuming, restarting and leaving a block.
 
 Each public function is one `accounts.services.runner_write`: a transaction that locks the runner first,
 checks what it is asked against the state it then finds (two tabs can't both skip the same session),
@@ -48,6 +48,18 @@ def skip(planned):
     with runner_write(planned.enrollment.user_id):
         _refuse_unless_planned(planned, "skipped")
         planned.status = PlannedSession.Status.SKIPPED
+        planned.save(update_fields=["status"])
+        _refresh_status(planned.enrollment)
+    return planned
+
+
+def unskip(planned):
+    """Undo a skip: the session is to do again, on the date it had."""
+    with runner_write(planned.enrollment.user_id):
+        planned.refresh_from_db(fields=["status"])
+        if planned.status != PlannedSession.Status.SKIPPED:
+            raise ValidationError("Only a skipped session can be brought back.")
+        planned.status = PlannedSession.Status.PLANNED
         planned.save(update_fields=["status"])
         _refresh_status(planned.enrollment)
     return planned

@@ -16,5 +16,6 @@ urlpatterns = [
         name="enrollment_action",
     ),
     path("planned/<int:pk>/skip/", views.planned_skip, name="skip"),
+    path("planned/<int:pk>/unskip/", views.planned_unskip, name="unskip"),
     path("planned/<int:pk>/move/", views.planned_move, name="move"),
 ]

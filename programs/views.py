@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from exercises.cache import content_html, content_version
 from exercises.models import Source
@@ -126,12 +127,28 @@ def enrollment_detail(request, pk):
     )
 
 
+CONFIRM = {
+    "restart": (
+        "Start {name} again from today?",
+        "Your logged sessions stay in your log; the schedule starts over.",
+        "Restart",
+    ),
+    "leave": ("Leave {name}?", "Its schedule goes. Sessions you logged from it stay in your log.", "Leave"),
+}
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrollment_action(request, pk, action):
-    """Pause, resume, restart or leave an enrolment."""
+    """Pause, resume, restart or leave an enrolment; restart and leave ask first, on a page of their own."""
     enrollment = get_object_or_404(Enrollment.objects.select_related("program"), pk=pk, user=request.user)
     name, today = enrollment.program.name, timezone.localdate()
+    if request.method != "POST":
+        if action not in CONFIRM:
+            return HttpResponseNotAllowed(["POST"])
+        question, detail, button = CONFIRM[action]
+        context = {"enrollment": enrollment, "action": action, "question": question.format(name=name)}
+        return render(request, "programs/enrollment_confirm.html", {**context, "detail": detail, "button": button})
     try:
         if action == "pause":
             services.pause(enrollment)
@@ -151,20 +168,41 @@ def enrollment_action(request, pk, action):
     return redirect(enrollment)
 
 
-@login_required
-@require_POST
-def planned_skip(request, pk):
-    """Skip a session; the block carries on with the next one."""
+def change_planned(request, pk, write, said):
+    """Look the runner's planned session up, write `write` to it and say `said(planned)`, or why not."""
     planned = get_object_or_404(
         PlannedSession.objects.select_related("enrollment", "workout"), pk=pk, enrollment__user=request.user
     )
     try:
-        services.skip(planned)
+        write(planned)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.info(request, f"Skipped {planned.workout.name} of week {planned.week}.")
+        messages.info(request, said(planned))
+    return planned
+
+
+@login_required
+@require_POST
+def planned_skip(request, pk):
+    """Skip a session; the block carries on with the next one."""
+    planned = change_planned(
+        request,
+        pk,
+        services.skip,
+        lambda p: f"Skipped {p.workout.name} of week {p.week}. Changed your mind? Undo it below.",
+    )
     return redirect(planned.enrollment)
+
+
+@login_required
+@require_POST
+def planned_unskip(request, pk):
+    """Undo a skip: the session is to do again."""
+    planned = change_planned(
+        request, pk, services.unskip, lambda p: f"{p.workout.name} of week {p.week} is back on your plan."
+    )
+    return redirect("logbook:today" if request.POST.get("next") == "today" else planned.enrollment)
 
 
 @login_required

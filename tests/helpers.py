@@ -20,7 +20,7 @@ from accounts.models import ApiToken, Profile
 from exercises.models import Exercise
 from logbook import services as log_services
 from logbook import strong
-from logbook.models import ExerciseNameMapping, ExerciseStat, ImportBatch, LoggedSet, Session
+from logbook.models import Draft, ExerciseNameMapping, ExerciseStat, ImportBatch, LoggedSet, Session
 from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
 
@@ -56,6 +56,36 @@ def log_session(user, day, *sets, planned=None, **fields):
     ]
     fields.setdefault("name", "Leg day")
     return log_services.log_session(user, date=day, sets=rows, planned=planned, **fields).session
+
+
+def small_block(slugs, *, sets=3, phase="build", weeks=1, rest_s=60, slug="gym-block"):
+    """A one-session-a-week program of `weeks` weeks, each session `sets` sets of every exercise in `slugs`
+    (8–10 reps); the last week's phase is `phase`. Content, so made here as load_content would."""
+    from programs.models import Prescription, ProgramWeek, Workout
+
+    program = Program.objects.create(
+        slug=slug,
+        name="Gym block",
+        goal="Strength.",
+        summary="A short block for the gym-mode tests.",
+        level=Program.Level.INTERMEDIATE,
+        weeks=weeks,
+        sessions_per_week=1,
+        sessions_per_week_min=1,
+        duration_min=30,
+        duration_max=40,
+        timing="Any day.",
+        warmup="Five minutes easy.",
+        progression="Add a rep, then load.",
+    )
+    for number in range(1, weeks + 1):
+        week = ProgramWeek.objects.create(program=program, number=number, phase=phase if number == weeks else "build")
+        workout = Workout.objects.create(week=week, order=1, name=f"Week {number} session")
+        Prescription.objects.bulk_create(
+            Prescription(workout=workout, order=i, exercise=ex(s), sets=sets, reps_min=8, reps_max=10, rest_s=rest_s)
+            for i, s in enumerate(slugs, start=1)
+        )
+    return program
 
 
 def log_counts(user=None):
@@ -189,11 +219,12 @@ class World:
     adhoc: Session  # ad hoc, back squats
     imported: Session  # from a Strong CSV
     batch: ImportBatch  # the import that added it
-    draft: ImportBatch  # an upload waiting for review
+    import_draft: ImportBatch  # an upload waiting for review
     own_exercise: Exercise  # the owner's own exercise, made by that import
     token: account_services.IssuedToken
     intruder_enrollment: Enrollment
     intruder_session: Session
+    draft: Draft  # an unfinished ad-hoc session
 
     @property
     def owner_sessions(self):
@@ -270,7 +301,7 @@ def build_world(today):
     assert not report.errors, report.errors
     imported = Session.objects.get(user=owner, name="Owner imported")
     own_exercise = Exercise.objects.get(owner=owner, name=OWN_NAME)
-    draft = log_services.draft_import(
+    import_draft = log_services.draft_import(
         owner, csv.replace("2026-02-20", "2026-02-21"), file_name="owner-export.csv"
     ).batch
     token = account_services.issue_token(owner)
@@ -279,7 +310,11 @@ def build_world(today):
     intruder_session = log_session(
         intruder, today - timedelta(days=3), {"exercise": "back-squat", "reps": 8, "load_kg": 40}, name="Intruder own"
     )
+    draft = log_services.save_draft(
+        owner, client_token=uuid.uuid4(), data={"name": SECRET_NAME, "notes": SECRET_NOTE}, name=SECRET_NAME
+    )
     return World(
+        draft=draft,
         owner=owner,
         intruder=intruder,
         today=today,
@@ -297,7 +332,7 @@ def build_world(today):
         adhoc=adhoc,
         imported=imported,
         batch=report.batch,
-        draft=draft,
+        import_draft=import_draft,
         own_exercise=own_exercise,
         token=token,
         intruder_enrollment=intruder_enrollment,
@@ -319,6 +354,7 @@ def runner_state(user):
         "imports": list(ImportBatch.objects.filter(user=user).order_by("pk").values()),
         "mappings": list(ExerciseNameMapping.objects.filter(user=user).order_by("pk").values()),
         "tokens": list(ApiToken.objects.filter(user=user).values_list("digest", "revoked_at")),
+        "drafts": list(Draft.objects.filter(user=user).order_by("pk").values()),
     }
 
 
@@ -447,7 +483,7 @@ def sample_kwargs(route, world):
         elif name == "pk" and route.name.startswith("accounts:token"):
             kwargs[name] = world.token.token.pk
         elif name == "pk" and "import_review" in route.name:
-            kwargs[name] = world.draft.pk
+            kwargs[name] = world.import_draft.pk
         elif name == "pk" and "import" in route.name:
             kwargs[name] = world.batch.pk
         elif name == "pk" and "own" in route.name:

@@ -174,6 +174,6 @@ def test_log_form_shows_one_pair_per_prescription(client_logged_in, user, conten
     enrollment = program_services.enrol(user, Program.objects.get(slug="posterior-chain"), today, [2, 5])
     planned = enrollment.planned_sessions.get(sequence=1)
     html = client_logged_in.get(f"/log/planned/{planned.pk}/").content.decode()
-    hints = html.count('<tr class="set-hint">')
+    hints = html.count('class="card gym-card')  # one card per exercise
     assert hints == planned.workout.prescriptions.count()
     assert html.count('class="exercise-picture exercise-picture-sm"') == hints

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from exercises.models import Exercise
+from logbook.forms import needing_load
 from logbook.models import LoggedSet, Session
 from programs import services as program_services
 from programs.models import PlannedSession, Program
@@ -20,22 +21,39 @@ from .factories import UserFactory
 from .helpers import ex, log_counts, log_session, messages_of, page_text, read_form
 
 D = datetime.date
+FIRST_LOAD = "20"  # what a runner types when the page asks how heavy a never-logged loaded move was
 
 
 # --- reading forms like a browser ------------------------------------------------------------------------
 
 
-def submit(client, url, changes=None, button=None, drop=()):
-    """Fetch the page, change some fields, submit the form as a browser would (pressing `button`)."""
+def submit(client, url, changes=None, button=None, drop=(), load=FIRST_LOAD):
+    """Fetch the page, change some fields, submit the form as a browser would (pressing `button`).
+
+    A loaded move never logged before comes with no load, and the page asks for one: the runner types
+    `load` there (None: they type nothing).
+    """
     page = client.get(url)
     assert page.status_code == 200
     data = read_form(page)
+    if load is not None:
+        data = with_first_loads(data, load)
     data.update(changes or {})
     for name in drop:
         data.pop(name, None)
     if button:
         data[button] = "1"
     return client.post(url, data)
+
+
+def with_first_loads(data, load=FIRST_LOAD):
+    """The form's data with `load` typed into every empty load of a move that needs one (the page asks)."""
+    loaded = {str(pk) for pk in needing_load(Exercise.objects.all())}
+    data = dict(data)
+    for i, row in enumerate(rows(data)):
+        if row.get("exercise") in loaded and not row.get("load"):
+            data[f"form-{i}-load"] = load
+    return data
 
 
 def rows(data):
@@ -96,7 +114,7 @@ def test_planned_form_is_prefilled_from_the_plan(client_logged_in, planned, last
         + [(calf, "15", "", "", "both", "")] * 3
     )
     page = page_text(response)
-    assert "Conventional deadlift : 3 × 10–12" in page
+    assert "Conventional deadlift 3 × 10–12" in page
     assert "Last time (25 Feb): 10 @ 80 kg, 10 @ 82.5 kg, 10 @ 85 kg" in page
     assert "Last time (25 Feb): 15" in page  # the bodyweight hip thrusts
     assert page.count("Last time (") == 2  # nothing for hamstring curls, never logged
@@ -108,8 +126,9 @@ def test_prefilled_loads_are_plain_numbers_in_the_runner_s_unit(client_logged_in
         user,
         D(2026, 2, 25),
         {"exercise": "conventional-deadlift", "reps": 10, "load_kg": Decimal(100)},
-        {"exercise": "hip-thrust", "reps": 15, "load_kg": Decimal("61.25")},
-        {"exercise": "hamstring-curl", "reps": 12, "load_kg": Decimal(20)},
+        # Short of the top of each range, so the progression keeps last time's loads.
+        {"exercise": "hip-thrust", "reps": 12, "load_kg": Decimal("61.25")},
+        {"exercise": "hamstring-curl", "reps": 10, "load_kg": Decimal(20)},
     )
     loads = [r["load"] for r in rows(read_form(client_logged_in.get(url_for(planned))))]
     assert loads == ["100"] * 3 + ["61.25"] * 3 + ["20"] * 3 + [""] * 3  # calf raises: never logged
@@ -120,7 +139,8 @@ def test_prefilled_loads_are_plain_numbers_in_the_runner_s_unit(client_logged_in
     # Saved as prescribed, the loads are last time's to the gram.
     submit(client_logged_in, url_for(planned), button="as_prescribed")
     logged = Session.objects.get(planned_session=planned).sets.order_by("order").values_list("load_kg", flat=True)
-    assert list(logged) == [Decimal(100)] * 3 + [Decimal("61.25")] * 3 + [Decimal(20)] * 3 + [None] * 3
+    # The calf raises, never logged, at the 20 lb the page asked for.
+    assert list(logged) == [Decimal(100)] * 3 + [Decimal("61.25")] * 3 + [Decimal(20)] * 3 + [Decimal("9.072")] * 3
 
 
 def test_done_as_prescribed_logs_every_set_and_today_moves_on(client_logged_in, user, planned, last_week):
@@ -136,8 +156,8 @@ def test_done_as_prescribed_logs_every_set_and_today_moves_on(client_logged_in, 
         logged
         == [("conventional-deadlift", 12, Decimal(85), "both")] * 3
         + [("hip-thrust", 14, None, "both")] * 3
-        + [("hamstring-curl", 12, None, "both")] * 3
-        + [("bent-knee-calf-raise", 15, None, "both")] * 3
+        + [("hamstring-curl", 12, Decimal(FIRST_LOAD), "both")] * 3  # never logged: the page asked for a load
+        + [("bent-knee-calf-raise", 15, Decimal(FIRST_LOAD), "both")] * 3
     )
     planned.refresh_from_db()
     assert planned.status == PlannedSession.Status.DONE
@@ -185,23 +205,27 @@ def test_adding_a_set_keeps_everything_typed_and_adds_a_row(client_logged_in, pl
             "notes": "Felt strong",
             "form-0-reps": "11",
             "form-0-load": "90",
+            "form-6-load": "25",
+            "form-7-load": "25",
             "form-8-load": "30",
             "form-8-rpe": "9",
+            **{f"form-{i}-load": "40" for i in (9, 10, 11)},
             "form-8-note": "last one",
         }
     )
     typed = dict(data)
     response = client_logged_in.post(url_for(planned), {**data, "add_set": "1"})
-    assert response.status_code == 200
+    # Kept as a draft, then the form again (post, redirect, get: a reload posts nothing twice).
+    assert response.status_code == 302 and response["Location"] == url_for(planned)
     assert log_counts() == (1, 4)  # adding a row saves nothing
-    shown = read_form(response)
+    shown = read_form(client_logged_in.get(url_for(planned)))
     assert shown["form-TOTAL_FORMS"] == "13"
     for key, value in typed.items():
-        if key not in ("form-TOTAL_FORMS", "csrfmiddlewaretoken"):
+        if key not in ("form-TOTAL_FORMS", "form-INITIAL_FORMS", "csrfmiddlewaretoken"):
             assert shown[key] == value, key
     new_row = rows(shown)[12]
     # The new row starts as a copy of the last one (same exercise, reps, load) to edit.
-    assert (new_row["exercise"], new_row["reps"], new_row["load"]) == (str(ex("bent-knee-calf-raise").pk), "15", "")
+    assert (new_row["exercise"], new_row["reps"], new_row["load"]) == (str(ex("bent-knee-calf-raise").pk), "15", "40")
     shown["form-12-reps"] = "8"
     shown["form-12-load"] = "30"
     response = client_logged_in.post(url_for(planned), {**shown, "save": "1"})
@@ -218,8 +242,8 @@ def test_adding_two_sets_in_a_row(client_logged_in, content):
     page = client_logged_in.get("/log/new/")
     data = read_form(page)
     data.update({"form-0-exercise": str(ex("step-up").pk), "form-0-reps": "10", "form-0-side": "left"})
-    first = read_form(client_logged_in.post("/log/new/", {**data, "add_set": "1"}))
-    second = read_form(client_logged_in.post("/log/new/", {**first, "add_set": "1"}))
+    first = read_form(client_logged_in.post("/log/new/", {**data, "add_set": "1"}, follow=True))
+    second = read_form(client_logged_in.post("/log/new/", {**first, "add_set": "1"}, follow=True))
     assert second["form-TOTAL_FORMS"] == "3"
     assert [r["reps"] for r in rows(second)] == ["10", "10", "10"]
     assert log_counts() == (0, 0)
@@ -288,7 +312,7 @@ def test_ad_hoc_session_from_the_library(client_logged_in, user, content, today)
             "form-0-rpe": "7",
         }
     )
-    with_row = read_form(client_logged_in.post("/log/new/", {**data, "add_set": "1"}))
+    with_row = read_form(client_logged_in.post("/log/new/", {**data, "add_set": "1"}, follow=True))
     with_row.update({"form-1-exercise": str(ex("single-leg-calf-raise").pk), "form-1-reps": "15"})
     with_row.update({"form-1-load": "", "form-1-rpe": "", "form-1-side": "right"})
     response = client_logged_in.post("/log/new/", {**with_row, "save": "1"})
@@ -407,8 +431,8 @@ def test_a_load_over_the_limit_in_pounds(client_logged_in, lb_user, content, tod
         {"form-0-reps": "1000"},
         {"form-0-reps": "1"},
         {"form-0-load": "1000"},
-        {"form-0-load": "0"},
-        {"form-0-load": ""},
+        {"form-0-load": "0", "exercise": "hip-thrust"},  # a move that may be done at bodyweight
+        {"form-0-load": "", "exercise": "hip-thrust"},
         {"form-0-reps": "", "form-0-duration_s": "7200"},
         {"form-0-rpe": "6"},
         {"form-0-rpe": "6.5"},
@@ -417,6 +441,9 @@ def test_a_load_over_the_limit_in_pounds(client_logged_in, lb_user, content, tod
     ],
 )
 def test_values_at_the_limits_are_accepted(client_logged_in, content, today, changes):
+    changes = dict(changes)
+    if slug := changes.pop("exercise", None):
+        changes["form-0-exercise"] = str(ex(slug).pk)
     data, response = adhoc(client_logged_in, **changes)
     assert response.status_code == 302, response.context["formset"].errors if response.context else ""
     assert log_counts() == (1, 1)
@@ -463,7 +490,7 @@ def test_double_submit_creates_one_session(client_logged_in, user, content, toda
 
 
 def test_double_submit_of_a_planned_session_creates_one_session(client_logged_in, planned):
-    data = read_form(client_logged_in.get(url_for(planned)))
+    data = with_first_loads(read_form(client_logged_in.get(url_for(planned))))
     data["as_prescribed"] = "1"
     assert client_logged_in.post(url_for(planned), data).status_code == 302
     assert client_logged_in.post(url_for(planned), data).status_code == 302
@@ -688,7 +715,8 @@ def test_log_filters_by_program_and_by_exercise(client_logged_in, user, content,
 def test_log_rows_show_title_sets_volume_and_exercises(client_logged_in, user, planned, last_week):
     submit(client_logged_in, url_for(planned), button="as_prescribed")
     page = page_text(client_logged_in.get("/log/"))
-    assert "Four-week posterior-chain block · Session A Wed 4 Mar 2026 12 sets · volume 3060 kg" in page
+    # 3060 kg as before, plus the hamstring curls and calf raises at the load the page asked for (20 kg).
+    assert "Four-week posterior-chain block · Session A Wed 4 Mar 2026 12 sets · volume 4680 kg" in page
     assert "Conventional deadlift, Hip thrust, Hamstring curl, Bent-knee calf raise" in page
 
 
@@ -757,6 +785,8 @@ def test_pages_follow_edits_and_deletes_with_caching_on(caching, client_logged_i
 def test_typed_garbage_in_a_choice_is_refused_when_adding_a_set_too(client_logged_in, content):
     data = read_form(client_logged_in.get("/log/new/"))
     data.update({"form-0-exercise": str(ex("back-squat").pk), "form-0-reps": "5", "form-0-rpe": "abc"})
-    response = client_logged_in.post("/log/new/", {**data, "add_set": "1"})
+    response = client_logged_in.post("/log/new/", {**data, "add_set": "1"}, follow=True)
     assert response.status_code == 200
     assert log_counts() == (0, 0)
+    # Kept in the draft as typed, it matches no RPE choice, so the select shows none chosen.
+    assert [r["rpe"] for r in rows(read_form(response))] == ["", ""]

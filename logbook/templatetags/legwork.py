@@ -4,8 +4,10 @@ from itertools import chain, repeat
 from django import template
 from django.template.defaultfilters import date as format_date
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from exercises.templatetags.lean import route
+from exercises.widgets import escape
 from logbook.units import format_load, from_kg
 
 register = template.Library()
@@ -112,6 +114,68 @@ def set_cells(form, number):
         )
     )
     return format_html_join("", "{}", ((cell,) for cell in cells))
+
+
+def _field(bound, number, label=None, css=""):
+    """One field of a gym set row: a visible label naming the set for screen readers, the input, its errors.
+
+    Written with f-strings and one escape per value, not format_html: a page has 28 rows of nine fields.
+    """
+    auto_id = bound.auto_id
+    help_text = (
+        f'<span class="visually-hidden" id="{auto_id}_helptext">{escape(bound.help_text)}</span>'
+        if bound.help_text
+        else ""
+    )
+    errors = bound.errors
+    shown = (
+        f'<div id="{auto_id}_error">'
+        + "".join(f'<div class="invalid-feedback d-block">{escape(m)}</div>' for m in errors)
+        + "</div>"
+        if errors
+        else ""
+    )
+    return (
+        f'<div class="set-field {css}"><label class="form-label" for="{bound.id_for_label}">'
+        f'<span class="visually-hidden">Set {number} </span>{escape(label or bound.label)}</label>'
+        f"{bound}{help_text}{shown}</div>"
+    )
+
+
+@register.simple_tag
+def gym_row(form, number, timed=False, pick=False, tick=True):
+    """Set row `number` as the gym sees it: load, reps (or seconds) and the tick in reach; the exercise, side,
+    RPE, note and Remove one tap away under "More". `pick` puts the exercise picker in reach too."""
+    unit = form.unit
+    amount, other = (form["duration_s"], form["reps"]) if timed else (form["reps"], form["duration_s"])
+    done = form["done"]
+    exercise = _field(form["exercise"], number, "Exercise", "set-exercise")
+    tick_html = (
+        f'<div class="set-tick">{done}<label class="btn btn-outline-success" for="{done.id_for_label}">'
+        f'<span aria-hidden="true">✓</span><span class="visually-hidden">Set {number} done</span></label></div>'
+        if tick
+        else ""
+    )
+    delete = form["DELETE"]
+    is_open = not pick and any(form[n].errors for n in ("side", "rpe", "note", "exercise", other.name))
+    more = (
+        f'<details class="set-more"{" open" if is_open else ""}><summary>More'
+        f'<span class="visually-hidden"> for set {number}</span></summary><div class="set-more-body">'
+        f"{'' if pick else exercise}{_field(other, number, 'Reps' if timed else 'Seconds')}"
+        f"{_field(form['side'], number)}{_field(form['rpe'], number)}{_field(form['note'], number)}"
+        f'<div class="form-check set-remove"><input type="checkbox" class="form-check-input" '
+        f'name="{delete.html_name}" id="{delete.id_for_label}"{" checked" if delete.value() else ""}>'
+        f'<label class="form-check-label" for="{delete.id_for_label}">Remove set {number}</label></div></div></details>'
+    )
+    hidden = "".join(str(h) for h in form.hidden_fields())
+    problems = "".join(f'<div class="invalid-feedback d-block">{escape(e)}</div>' for e in form.non_field_errors())
+    classes = "set-row" + (" is-done" if done.value() else "") + (" has-pick" if pick else "")
+    return mark_safe(
+        f'<li class="{classes}" id="set-{number}"><span class="set-no" aria-hidden="true">{number}</span>'
+        f"{exercise if pick else ''}{_field(form['load'], number, f'Load ({unit})', 'set-load')}"
+        f"{_field(amount, number, 'Seconds' if timed else 'Reps', 'set-amount')}{tick_html}{more}{hidden}{problems}"
+        "</li>"
+    )
 
 
 # --- progress pages ------------------------------------------------------------------------------------------

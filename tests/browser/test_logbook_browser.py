@@ -41,24 +41,33 @@ def test_log_as_prescribed_edit_a_set_and_see_the_pr(page):
     page.goto("/today/")
     session_card = page.get_by_role("region", name=re.compile("Four-week posterior-chain block: Session A, week 2"))
     expect(session_card).to_contain_text("Last time")
-    session_card.get_by_role("link", name="Log this session").click()
+    session_card.get_by_role("link", name="Start this session").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Session A, week 2")
-    # Pre-filled: three deadlift sets of 10 at last time's 80 kg.
+    # Pre-filled with what the progression says for today: every set reached the top of 8–10 at 80 kg last
+    # time, so three deadlift sets of 10 at 85 kg, as the card says.
+    expect(page.locator(".gym-card").first).to_contain_text("add 5 kg")
     for number in (1, 2, 3):
         expect(page.get_by_label(f"Set {number} Reps", exact=True)).to_have_value("10")
-        expect(page.get_by_label(f"Set {number} Load (kg)", exact=True)).to_have_value("80")
+        expect(page.get_by_label(f"Set {number} Load (kg)", exact=True)).to_have_value("85")
+    # Moves never logged that need a weight ask for one instead of being saved at bodyweight.
+    page.get_by_role("button", name="Done as prescribed").click()
+    expect(page.get_by_text("Nothing was saved yet")).to_be_visible()
+    asked = page.locator(".set-load input.is-invalid").all()
+    assert asked, "the page asks for the loads it needs"
+    for box in asked:
+        box.fill("20")
     page.get_by_role("button", name="Done as prescribed").click()
 
     expect(page.get_by_text(re.compile(r"Saved: Four-week posterior-chain block · Session A"))).to_be_visible()
     logged = Session.objects.get(user=runner, date=today)
     assert logged.sets.count() == sum(p.sets for p in logged.planned_session.workout.prescriptions.all())
     assert logged.planned_session.status == PlannedSession.Status.DONE
-    expect(page.get_by_text("New personal record!")).to_have_count(0)
+    expect(page.get_by_text("New personal record! Conventional deadlift")).to_be_visible()  # 10 × 85 beats 10 × 80
 
     page.get_by_role("link", name="Edit").click()
     heavier = page.get_by_label("Set 1 Load (kg)", exact=True)
-    expect(heavier).to_have_value("80")
+    expect(heavier).to_have_value("85")
     heavier.fill("90")
     page.get_by_role("button", name="Save session").click()
 

@@ -53,5 +53,5 @@ def test_sign_up_enrol_and_see_todays_session(page):
     for prescription in first.prescriptions.select_related("exercise"):
         expect(session.get_by_role("link", name=prescription.exercise.name, exact=True)).to_be_visible()
         expect(session).to_contain_text(prescription.load)
-    expect(session.get_by_role("link", name="Log this session")).to_be_visible()
+    expect(session.get_by_role("link", name="Start this session")).to_be_visible()
     assert enrollment.planned_sessions.order_by("sequence")[1].date <= today + timedelta(days=7)
