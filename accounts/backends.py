@@ -7,6 +7,8 @@ same query as the user saves a database round trip per request.
 from django.contrib.auth import backends, get_user_model
 from rest_framework import authentication, exceptions
 
+from .middleware import activate_for
+
 
 class ModelBackend(backends.ModelBackend):
     """Django's ModelBackend; the user it restores from the session comes with their profile."""
@@ -29,4 +31,5 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        activate_for(token.user)  # the middleware ran before DRF knew who this is
         return (token.user, token)

@@ -13,7 +13,7 @@ from django.db.models import F
 
 from .models import Profile
 
-SETTINGS_FIELDS = ["unit", "strength_days", "hard_run_days", "long_run_day", "timing"]
+SETTINGS_FIELDS = ["unit", "strength_days", "running_week", "timing", "leg_sessions_per_week_max", "time_zone"]
 
 
 @contextmanager
@@ -30,6 +30,8 @@ def sign_up(form):
     with transaction.atomic():
         user = form.save()
         Profile.objects.get_or_create(user=user)
+        if zone := form.cleaned_data.get("time_zone"):
+            Profile.objects.filter(user=user).update(time_zone=zone)
     return user
 
 

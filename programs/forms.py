@@ -63,6 +63,7 @@ class EnrollForm(forms.Form):
 
 class MoveForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="New date")
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_date(self):
         value = self.cleaned_data["date"]

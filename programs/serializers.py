@@ -1,7 +1,8 @@
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from . import services
+from . import placement, runweek, services
 from .forms import check_start_date, check_weekdays
 from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
 
@@ -94,21 +95,47 @@ class PlannedSessionSerializer(serializers.ModelSerializer):
         return logged.pk if logged else None
 
 
+class BreachSerializer(serializers.Serializer):
+    """One placement rule one session breaks, and the nearest day that would keep every rule."""
+
+    rule = serializers.CharField()
+    rule_text = serializers.SerializerMethodField()
+    session = serializers.IntegerField(source="key")
+    date = serializers.DateField()
+    message = serializers.CharField()
+    nearest = serializers.DateField(allow_null=True)
+
+    def get_rule_text(self, obj) -> str:
+        return placement.RULES[obj.rule]
+
+
 class EnrollmentSerializer(serializers.ModelSerializer):
     program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
     weekdays = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), allow_empty=True)
     start_date = serializers.DateField(required=False)
     sessions = PlannedSessionSerializer(source="planned_sessions", many=True, read_only=True)
-    warnings = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField(help_text="One line per placement rule this schedule breaks.")
+    breaches = serializers.SerializerMethodField(help_text="Each session breaking a rule, and its nearest good day.")
     status = serializers.ChoiceField(choices=[Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED], required=False)
 
     class Meta:
         model = Enrollment
-        fields = ["id", "program", "start_date", "weekdays", "status", "warnings", "sessions", "created_at"]
+        fields = ["id", "program", "start_date", "weekdays", "status", "warnings", "breaches", "sessions", "created_at"]
         read_only_fields = ["created_at"]
 
+    def _breaches(self, obj):
+        # The runner's whole schedule is checked once per response, however many enrolments it lists.
+        if "_breaches" not in self.context:
+            self.context["_breaches"] = runweek.breaches(obj.user, today=timezone.localdate())
+        keys = {p.pk for p in obj.planned_sessions.all()}
+        return [b for b in self.context["_breaches"] if b.key in keys]
+
     def get_warnings(self, obj) -> list[str]:
-        return obj.warnings()
+        return runweek.summary(self._breaches(obj))
+
+    @extend_schema_field(BreachSerializer(many=True))
+    def get_breaches(self, obj):
+        return BreachSerializer(self._breaches(obj), many=True).data
 
     def validate_weekdays(self, value):
         if error := check_weekdays(value):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from exercises.cache import content_html, content_version
 from exercises.models import Source
 
-from . import schedule, services
+from . import placement, runweek, services
 from .forms import EnrollForm, MoveForm
 from .models import Enrollment, PlannedSession, Program, ProgramWeek, Workout
 
@@ -39,9 +39,11 @@ def program_detail(request, slug):
     version, key = content_version(), f"programs:detail:{program.pk}"
     head = content_html(f"{key}:head", version, "programs/includes/program_head.html", plan)
     body = content_html(f"{key}:plan", version, "programs/includes/program_plan.html", plan)
-    enrollment = None
+    enrollment = suggestion = None
     if request.user.is_authenticated:
         enrollment = Enrollment.objects.for_user(request.user).current().filter(program=program).first()
+        if not enrollment:
+            suggestion = runweek.suggestion(request.user, program, timezone.localdate())
     return render(
         request,
         "programs/program_detail.html",
@@ -50,57 +52,64 @@ def program_detail(request, slug):
             "head_html": head,
             "plan_html": body,
             "enrollment": enrollment,
-            "form": enroll_form(request, program) if not enrollment else None,
+            "suggestion": suggestion,
+            "form": enroll_form(request, program, suggestion=suggestion) if suggestion else None,
         },
     )
 
 
-def enroll_form(request, program, data=None):
+def enroll_form(request, program, data=None, suggestion=None):
     if not request.user.is_authenticated:
         return None
-    profile = request.user.profile
-    suggested = schedule.suggest(
-        sessions_per_week=program.sessions_per_week,
-        min_hours_between=program.min_hours_between,
-        strength_days=profile.strength_days,
-        hard_run_days=profile.hard_run_days,
-        long_run_day=profile.long_run_day,
-        after_hard=profile.timing == profile.Timing.HARD_DAYS,
-    )
+    suggestion = suggestion or runweek.suggestion(request.user, program, timezone.localdate())
     return EnrollForm(
-        data, user=request.user, program=program, initial={"start_date": timezone.localdate(), "weekdays": suggested}
+        data,
+        user=request.user,
+        program=program,
+        initial={"start_date": timezone.localdate(), "weekdays": suggestion.weekdays},
     )
 
 
 @login_required
 def enroll(request, slug):
-    """Enrol in a program; weekday choices that break its rules are shown as warnings to confirm, never refused."""
+    """Enrol in a program on the suggested days (each with its reason); a choice that breaks a placement rule is
+    shown with the rule and the nearest good day, and the runner decides."""
     program = get_object_or_404(Program, slug=slug)
-    form = enroll_form(request, program, request.POST or None)
+    suggestion = runweek.suggestion(request.user, program, timezone.localdate())
+    form = enroll_form(request, program, request.POST or None, suggestion)
     warnings = []
     if form.is_valid():
-        warnings = schedule.warnings(
-            form.cleaned_data["weekdays"],
-            sessions_per_week=program.sessions_per_week,
-            min_hours_between=program.min_hours_between,
-            long_run_day=request.user.profile.long_run_day,
-        )
-        if not warnings or form.cleaned_data["confirm"]:
-            try:
-                enrollment = services.enrol(
-                    request.user, program, form.cleaned_data["start_date"], form.cleaned_data["weekdays"]
-                )
-            except ValidationError as exc:  # another tab enrolled meanwhile
-                form.add_error(None, exc.messages)
-            else:
-                messages.success(request, f"You are following {program.name}. Your first session is below.")
-                return redirect(enrollment)
-        # Shown once more with the warnings; sending it again means "enrol anyway".
-        data = request.POST.copy()
-        data["confirm"] = "True"
-        form = enroll_form(request, program, data)
-        form.is_valid()
-    return render(request, "programs/enroll.html", {"program": program, "form": form, "warnings": warnings})
+        data = form.cleaned_data
+        try:
+            enrollment = services.enrol(
+                request.user, program, data["start_date"], data["weekdays"], confirm=data["confirm"]
+            )
+        except services.NeedsConfirmation as exc:
+            warnings = exc.breaches
+            # Shown once more with the warnings; sending it again means "enrol anyway".
+            post = request.POST.copy()
+            post["confirm"] = "True"
+            form = enroll_form(request, program, post, suggestion)
+            form.is_valid()
+        except ValidationError as exc:  # another tab enrolled meanwhile
+            form.add_error(None, exc.messages)
+        else:
+            report_breaches(request, enrollment.breaches)
+            messages.success(request, f"You are following {program.name}. Your first session is below.")
+            return redirect(enrollment)
+    return render(
+        request,
+        "programs/enroll.html",
+        {"program": program, "form": form, "warnings": warnings, "suggestion": suggestion},
+    )
+
+
+def report_breaches(request, breaches):
+    """Rules a confirmed change still breaks stay visible after it, never silent."""
+    for breach in breaches[:5]:
+        messages.warning(request, f"{placement.RULES[breach.rule]} {breach.text()}")
+    if len(breaches) > 5:
+        messages.warning(request, f"…and {len(breaches) - 5} more; see the schedule.")
 
 
 @login_required
@@ -118,11 +127,17 @@ def enrollment_detail(request, pk):
     enrollment = get_object_or_404(
         Enrollment.objects.with_progress().select_related("program"), pk=pk, user=request.user
     )
-    sessions = enrollment.planned_sessions.select_related("workout", "logged_session").order_by("sequence")
+    sessions = list(enrollment.planned_sessions.select_related("workout", "logged_session").order_by("sequence"))
+    today = timezone.localdate()
+    found = {}
+    for breach in runweek.breaches(request.user, today=today):
+        found.setdefault(breach.key, []).append(breach)
+    for s in sessions:
+        s.breaches = found.get(s.pk, [])
     return render(
         request,
         "programs/enrollment_detail.html",
-        {"enrollment": enrollment, "sessions": sessions, "today": timezone.localdate(), "move_form": MoveForm()},
+        {"enrollment": enrollment, "sessions": sessions, "today": today, "move_form": MoveForm()},
     )
 
 
@@ -132,20 +147,27 @@ def enrollment_action(request, pk, action):
     """Pause, resume, restart or leave an enrolment."""
     enrollment = get_object_or_404(Enrollment.objects.select_related("program"), pk=pk, user=request.user)
     name, today = enrollment.program.name, timezone.localdate()
+    confirm = request.POST.get("confirm") == "yes"
     try:
         if action == "pause":
             services.pause(enrollment)
             messages.info(request, f"{name} is paused. Resume it whenever you are ready.")
         elif action == "resume":
-            services.resume(enrollment, today)
+            report_breaches(request, services.resume(enrollment, today, confirm=confirm).breaches)
             messages.success(request, "Resumed: the sessions left are on your coming training days.")
         elif action == "restart":
-            services.restart(enrollment, today)
+            report_breaches(request, services.restart(enrollment, today, confirm=confirm).breaches)
             messages.success(request, f"{name} starts again today. Your logged sessions are kept.")
         else:
             services.leave(enrollment)
             messages.info(request, f"You have left {name}. Sessions you logged stay in your log.")
             return redirect("programs:enrollments")
+    except services.NeedsConfirmation as exc:
+        return render(
+            request,
+            "programs/confirm_change.html",
+            {"enrollment": enrollment, "action": action, "warnings": exc.breaches},
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(enrollment)
@@ -177,15 +199,24 @@ def planned_move(request, pk):
     if planned.status != PlannedSession.Status.PLANNED:
         messages.error(request, "Only a session still to do can be moved.")
         return redirect(planned.enrollment)
+    warnings = []
     if form.is_valid():
         try:
-            services.move(planned, form.cleaned_data["date"])
+            moved = services.move(planned, form.cleaned_data["date"], confirm=form.cleaned_data["confirm"])
+        except services.NeedsConfirmation as exc:
+            warnings = exc.breaches
+            post = request.POST.copy()
+            post["confirm"] = "True"
+            form = MoveForm(post)
+            form.is_valid()
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+            return redirect(planned.enrollment)
         else:
+            report_breaches(request, moved.breaches)
             messages.success(request, f"Moved to {form.cleaned_data['date']:%A %-d %B}; later sessions follow on.")
-        return redirect(planned.enrollment)
-    return render(request, "programs/planned_move.html", {"planned": planned, "form": form})
+            return redirect(planned.enrollment)
+    return render(request, "programs/planned_move.html", {"planned": planned, "form": form, "warnings": warnings})
 
 
 @require_safe

@@ -275,9 +275,10 @@ def test_move_takes_every_later_pending_session_along(content, runner):
     assert after[3] == date(2027, 1, 6)
     assert after[5] == before[4], "a skipped session is not moved"
     pending = [after[s] for s in (4, 6, 7, 8)]
-    assert pending == schedule.lay_out(date(2027, 1, 7), [MON, THU], 4)
-    assert pending[0] == date(2027, 1, 7)
-    assert all(d > date(2027, 1, 6) and d.weekday() in (MON, THU) for d in pending)
+    # The block asks 48 h between sessions: the next one waits for Friday's training day, not Thursday.
+    assert pending == schedule.lay_out(date(2027, 1, 8), [MON, THU], 4)
+    assert pending[0] == date(2027, 1, 11)
+    assert all(d > date(2027, 1, 7) and d.weekday() in (MON, THU) for d in pending)
 
 
 def test_move_to_a_training_day_keeps_the_order(content, runner):
