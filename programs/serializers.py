@@ -1,10 +1,11 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import placement, runweek, services
-from .forms import check_start_date, check_weekdays
-from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
+from .forms import RaceForm, check_start_date, check_weekdays
+from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Race, Workout
 
 
 class PrescriptionSerializer(serializers.ModelSerializer):
@@ -182,3 +183,66 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             weekdays=validated_data.get("weekdays"),
             status=validated_data.get("status"),
         )
+
+
+class RaceSerializer(serializers.ModelSerializer):
+    taper = serializers.IntegerField(read_only=True, help_text="Days of taper: taper_days, or the distance's default.")
+    breaches = serializers.SerializerMethodField(help_text="Sessions this race's taper or race week now covers.")
+
+    class Meta:
+        model = Race
+        fields = ["id", "name", "date", "distance", "priority", "taper_days", "taper", "primer", "breaches"]
+
+    def validate_date(self, value):
+        form = RaceForm(data={})
+        form.cleaned_data = {"date": value}
+        try:
+            return form.clean_date()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+    def validate_taper_days(self, value):
+        if value is not None and not 1 <= value <= 28:
+            raise serializers.ValidationError("Pick from 1 to 28 days, or null for the default.")
+        return value
+
+    @extend_schema_field(BreachSerializer(many=True))
+    def get_breaches(self, obj):
+        return BreachSerializer(getattr(obj, "breaches", []), many=True).data
+
+    def create(self, validated_data):
+        return services.save_race(self.context["request"].user, validated_data)
+
+    def update(self, instance, validated_data):
+        return services.save_race(instance.user, validated_data, race=instance)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    program = serializers.CharField()
+    weekdays = serializers.ListField(child=serializers.IntegerField(), help_text="0 = Monday.")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why each day; then any notes.")
+    breaches = BreachSerializer(many=True, help_text="What the best choice still breaks, if no day fits.")
+
+
+class CalendarSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    program = serializers.CharField(source="enrollment.program.slug")
+    workout = serializers.CharField(source="workout.name")
+    status = serializers.CharField()
+    taper = serializers.BooleanField(help_text="Falls in a taper or race week: do a primer or rest instead.")
+    breaches = BreachSerializer(many=True)
+
+
+class CalendarRaceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    distance = serializers.CharField()
+    priority = serializers.CharField()
+
+
+class CalendarDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    run = serializers.CharField(source="run.kind")
+    run_time = serializers.CharField(source="run.time")
+    sessions = CalendarSessionSerializer(many=True)
+    races = CalendarRaceSerializer(many=True)

@@ -12,6 +12,7 @@ is rolled back and `NeedsConfirmation` carries them to the page, which asks; wit
 kept and the breaches are set on the returned object (`.breaches`) for the page or the API to show.
 """
 
+import secrets
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -22,7 +23,7 @@ from django.utils import timezone
 from accounts.services import runner_write
 
 from . import placement, runweek, schedule
-from .models import Enrollment, PlannedSession
+from .models import CalendarFeed, Enrollment, PlannedSession, Race
 
 
 class NeedsConfirmation(Exception):
@@ -207,3 +208,39 @@ def _refuse_unless_status(enrollment, status, message):
     enrollment.refresh_from_db(fields=["status"])
     if enrollment.status != status:
         raise ValidationError(message)
+
+
+# Races: a race changes what the rules allow (the taper, race week), so its writes are checked too.
+RACE_FIELDS = ["name", "date", "distance", "priority", "taper_days", "primer"]
+
+
+def save_race(user, data, race=None):
+    """Add a race, or change one; the sessions its taper or race week now covers come back as `breaches`."""
+    with _checked_write(user, confirm=True) as checked:
+        race = race or Race(user=user)
+        for name in RACE_FIELDS:
+            if name in data:
+                setattr(race, name, data[name])
+        race.full_clean(exclude=["user"])
+        race.save()
+    race.breaches = checked.breaches
+    return race
+
+
+def delete_race(race):
+    with runner_write(race.user_id):
+        race.delete()
+
+
+def rotate_feed(user):
+    """A new private calendar address; the old one stops working at once."""
+    with runner_write(user.pk):
+        feed, _ = CalendarFeed.objects.get_or_create(user=user, defaults={"token": secrets.token_urlsafe(32)})
+        feed.token = secrets.token_urlsafe(32)
+        feed.save(update_fields=["token"])
+    return feed
+
+
+def revoke_feed(user):
+    with runner_write(user.pk):
+        CalendarFeed.objects.filter(user=user).delete()

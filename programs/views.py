@@ -1,19 +1,22 @@
+from datetime import date, timedelta
 from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from exercises.cache import content_html, content_version
 from exercises.models import Source
 
-from . import placement, runweek, services
-from .forms import EnrollForm, MoveForm
-from .models import Enrollment, PlannedSession, Program, ProgramWeek, Workout
+from . import calendars, placement, runweek, services
+from .forms import EnrollForm, MoveForm, RaceForm
+from .models import CalendarFeed, Enrollment, PlannedSession, Program, ProgramWeek, Race, Workout
 
 
 @require_safe
@@ -224,3 +227,126 @@ def race_week(request):
     """What to keep and what to drop from strength work around a race, with the papers behind it."""
     papers = Source.objects.filter(kind=Source.Kind.LITERATURE)
     return render(request, "programs/race_week.html", {"papers": papers})
+
+
+# ---------------------------------------------------------------- races
+
+
+@login_required
+def race_list(request):
+    """The runner's races, and a form to add one; each shows its taper and what to do after it."""
+    form = RaceForm(request.POST or None)
+    if form.is_valid():
+        race = services.save_race(request.user, form.cleaned_data)
+        report_breaches(request, race.breaches)
+        messages.success(request, f"Added {race.name}: the last leg session comes {race.taper} days before it.")
+        return redirect("programs:races")
+    today = timezone.localdate()
+    races = Race.objects.for_user(request.user).order_by("-date")
+    context = {
+        "form": form,
+        "coming": [r for r in races if r.date >= today][::-1],
+        "past": [r for r in races if r.date < today],
+        "after": runweek.after_race(request.user, today),
+        "taper_table": [(Race.Distance(d).label, *days) for d, days in placement.TAPER_DAYS.items()],
+        "taper_source": placement.TAPER_SOURCE,
+    }
+    return render(request, "programs/race_list.html", context)
+
+
+@login_required
+def race_edit(request, pk):
+    """Change a race's date, distance, priority or taper."""
+    race = get_object_or_404(Race, pk=pk, user=request.user)
+    form = RaceForm(request.POST or None, instance=race)
+    if form.is_valid():
+        race = services.save_race(request.user, form.cleaned_data, race=race)
+        report_breaches(request, race.breaches)
+        messages.success(request, f"Saved {race.name}.")
+        return redirect("programs:races")
+    return render(request, "programs/race_edit.html", {"race": race, "form": form})
+
+
+@login_required
+@require_POST
+def race_delete(request, pk):
+    """Remove a race; the sessions around it are no longer tapered."""
+    race = get_object_or_404(Race, pk=pk, user=request.user)
+    services.delete_race(race)
+    messages.info(request, f"Removed {race.name}.")
+    return redirect("programs:races")
+
+
+# ---------------------------------------------------------------- calendar
+
+
+def _day_param(value, default):
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@login_required
+@require_safe
+def calendar_week(request):
+    """A week of runs, strength sessions and races, Monday first; ?week=YYYY-MM-DD picks the week."""
+    today = timezone.localdate()
+    day = _day_param(request.GET.get("week"), today)
+    monday = day - timedelta(days=day.weekday())
+    week = calendars.days(request.user, request.user.profile, monday, monday + timedelta(days=6), today)
+    return render(
+        request,
+        "programs/calendar_week.html",
+        {
+            "days": week,
+            "monday": monday,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_safe
+def calendar_month(request):
+    """A month at a glance; ?month=YYYY-MM picks it."""
+    today = timezone.localdate()
+    try:
+        first = date.fromisoformat(f"{request.GET['month']}-01") if request.GET.get("month") else today
+    except ValueError:
+        first = today
+    first = first.replace(day=1)
+    weeks = calendars.weeks_of_month(first, request.user, request.user.profile, today)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "programs/calendar_month.html",
+        {"weeks": weeks, "first": first, "previous": previous, "next": following, "today": today},
+    )
+
+
+@require_safe
+def calendar_feed(request, token):
+    """The private iCalendar subscription: anyone holding the address sees these sessions; revoked → 404."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user__profile"), token=token)
+    body = calendars.feed(feed.user, feed.user.profile)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="legwork.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_feed_action(request, action):
+    """Make or rotate the feed's address (the old one stops working), or revoke it."""
+    if action == "revoke":
+        services.revoke_feed(request.user)
+        messages.info(request, "Your calendar address no longer works. Make a new one whenever you like.")
+    else:
+        services.rotate_feed(request.user)
+        messages.success(request, "Here is your new calendar address; any old one stops working.")
+    return redirect(reverse("accounts:settings") + "#calendar-feed")
