@@ -22,7 +22,7 @@ from logbook import services as log_services
 from logbook import strong
 from logbook.models import ExerciseStat, LoggedSet, Session
 from programs import services as program_services
-from programs.models import Enrollment, PlannedSession, Program
+from programs.models import CalendarFeed, Enrollment, PlannedSession, Program, Race
 
 from .factories import EquipmentFactory, ExerciseFactory, MuscleFactory, UserFactory
 
@@ -188,6 +188,8 @@ class World:
     token: Token
     intruder_enrollment: Enrollment
     intruder_session: Session
+    race: Race  # the owner's A race, three weeks out
+    feed: CalendarFeed  # the owner's private calendar address
 
     @property
     def owner_sessions(self):
@@ -208,6 +210,7 @@ class World:
         found += [f"/log/{s.pk}/" for s in self.owner_sessions]
         found += [f"/enrollments/{e.pk}/" for e in self.owner_enrollments]
         found += [f"/planned/{pk}/" for pk in self.owner_planned.values_list("pk", flat=True)]
+        found += ["Owner spring 10K", f"/races/{self.race.pk}/", self.feed.token]
         return found
 
 
@@ -215,7 +218,7 @@ def build_world(today):
     """Two runners in the same programs; the owner with every kind of session, a paused block and a token."""
     owner = UserFactory(username="owner")
     intruder = UserFactory(username="intruder")
-    Profile.objects.filter(user=owner).update(long_run_day=6)
+    Profile.objects.filter(user=owner).update(running_week=[{"kind": "easy", "time": ""}] * 6 + [{"kind": "long"}])
     posterior = Program.objects.get(slug="posterior-chain")
 
     enrollment = program_services.enrol(owner, posterior, today - timedelta(days=7), [0, 3])
@@ -262,6 +265,10 @@ def build_world(today):
     assert not report.errors, report.errors
     imported = Session.objects.get(user=owner, name="Owner imported")
     token = account_services.issue_token(owner)
+    race = program_services.save_race(
+        owner, {"name": "Owner spring 10K", "date": today + timedelta(days=21), "distance": "10k", "priority": "A"}
+    )
+    feed = program_services.rotate_feed(owner)
 
     intruder_enrollment = program_services.enrol(intruder, posterior, today, [1, 4])
     intruder_session = log_session(
@@ -287,6 +294,8 @@ def build_world(today):
         token=token,
         intruder_enrollment=intruder_enrollment,
         intruder_session=intruder_session,
+        race=race,
+        feed=feed,
     )
 
 
@@ -301,6 +310,8 @@ def runner_state(user):
         "sets": list(LoggedSet.objects.filter(session__user=user).order_by("pk").values()),
         "figures": list(ExerciseStat.objects.filter(user=user).order_by("pk").values()),
         "tokens": list(Token.objects.filter(user=user).values_list("key", flat=True)),
+        "races": list(Race.objects.filter(user=user).order_by("pk").values()),
+        "feed": list(CalendarFeed.objects.filter(user=user).values_list("token", flat=True)),
     }
 
 
@@ -324,6 +335,7 @@ def log_form(world, name="Hijacked"):
 
 SESSION_BODY = {"date": "2026-03-01", "name": "Hijacked", "notes": "x", "sets": [{"exercise": "hip-thrust", "reps": 3}]}
 ENROLLMENT_BODY = {"status": "paused", "weekdays": [1, 4]}
+RACE_BODY = {"name": "Hijacked", "date": "2026-04-01", "distance": "5k", "priority": "B"}
 
 
 def token_client(user):
@@ -424,10 +436,14 @@ def sample_kwargs(route, world):
             kwargs[name] = world.pending.pk
         elif name == "pk" and "enrollment" in route.name:
             kwargs[name] = world.enrollment.pk
+        elif name == "pk" and "race" in route.name:
+            kwargs[name] = world.race.pk
+        elif name == "token":
+            kwargs[name] = world.feed.token
         elif name in route.id_kwargs:
             kwargs[name] = world.session.pk
         elif name == "action":
-            kwargs[name] = "pause"
+            kwargs[name] = "rotate" if "feed" in route.name else "pause"
         elif name == "slug":
             kwargs[name] = next((v for k, v in SLUGS.items() if route.name.startswith(k)), "hip-thrust")
         elif name == "format":
