@@ -125,6 +125,9 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
     def _breaches(self, obj):
+        # Just written: what the change broke, on this enrolment or on another it now crowds.
+        if getattr(obj, "breaches", None) is not None:
+            return obj.breaches
         # The runner's whole schedule is checked once per response, however many enrolments it lists.
         if "_breaches" not in self.context:
             self.context["_breaches"] = runweek.breaches(obj.user, today=timezone.localdate())
