@@ -175,7 +175,7 @@ def test_after_any_changes_every_broken_rule_was_warned_about(content, today, ki
     set_week(runner, kinds, timing)
     warned = set()
 
-    def attempt(call, *args, **kwargs):
+    def attempt(call, *args, accept=True, **kwargs):
         """The runner tries the change; when asked, accepts it about half the time."""
         try:
             result = call(*args, confirm=False, **kwargs)
@@ -190,27 +190,27 @@ def test_after_any_changes_every_broken_rule_was_warned_about(content, today, ki
             return
         warned.update(b.ident for b in result.breaches)
 
-    accept = True
     for slug, days in programs:
         attempt(program_services.enrol, runner, Program.objects.get(slug=slug), TODAY, sorted(days))
     for op, pick, offset, accept in ops:
         pending = list(PlannedSession.objects.for_user(runner).pending().order_by("pk"))
         enrollments = list(Enrollment.objects.for_user(runner).current().order_by("pk"))
         if op == "move" and pending:
-            attempt(program_services.move, pending[pick % len(pending)], TODAY + timedelta(days=offset))
+            attempt(program_services.move, pending[pick % len(pending)], TODAY + timedelta(days=offset), accept=accept)
         elif op == "skip" and pending:
-            attempt(program_services.skip, pending[pick % len(pending)])
+            attempt(program_services.skip, pending[pick % len(pending)], accept=accept)
         elif op == "pause-resume" and enrollments:
             e = enrollments[pick % len(enrollments)]
             if e.status == Enrollment.Status.ACTIVE:
                 program_services.pause(e)  # pausing only takes sessions away
             else:
-                attempt(program_services.resume, e, TODAY)
+                attempt(program_services.resume, e, TODAY, accept=accept)
         elif op == "restart" and enrollments:
-            attempt(program_services.restart, enrollments[pick % len(enrollments)], TODAY)
+            attempt(program_services.restart, enrollments[pick % len(enrollments)], TODAY, accept=accept)
         elif op == "change" and enrollments:
             days = sorted({pick % 7, (pick + offset) % 7})
-            attempt(program_services.change, enrollments[pick % len(enrollments)], today=TODAY, weekdays=days)
+            e = enrollments[pick % len(enrollments)]
+            attempt(program_services.change, e, today=TODAY, weekdays=days, accept=accept)
         elif op == "race":
             race = program_services.save_race(
                 runner,
