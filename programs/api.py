@@ -112,7 +112,13 @@ class SuggestionViewSet(viewsets.ViewSet):
     lookup_field = "slug"
     serializer_class = SuggestionSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("start", OpenApiTypes.DATE)], responses=SuggestionSerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The program's slug."),
+            OpenApiParameter("start", OpenApiTypes.DATE),
+        ],
+        responses=SuggestionSerializer,
+    )
     def retrieve(self, request, slug=None):
         program = get_object_or_404(Program, slug=slug)
         start = _date(request.query_params.get("start"), "start") or timezone.localdate()
