@@ -452,3 +452,27 @@ def test_api_suggestions_races_and_calendar(api_user, user, content, today):
     assert enrolled.status_code == 201
     rules = {b["rule"] for b in enrolled.json()["breaches"]}
     assert {"same-day", "leg-cap"} <= rules, "the API keeps the change and says what it breaks"
+
+
+# ---------------------------------------------------------------- the data migration
+
+
+def test_the_old_hard_and_long_run_days_become_the_running_week():
+    import importlib
+    from types import SimpleNamespace
+
+    migration = importlib.import_module("accounts.migrations.0003_running_week_and_time_zone")
+    saved = []
+
+    class Old(SimpleNamespace):
+        def save(self, update_fields):
+            saved.append((self, update_fields))
+
+    rows = [Old(hard_run_days=[1, 3], long_run_day=6), Old(hard_run_days=[], long_run_day=None)]
+    profiles = SimpleNamespace(objects=SimpleNamespace(all=lambda: rows))
+    migration.weeks_from_old_fields(SimpleNamespace(get_model=lambda app, name: profiles), None)
+    assert [d["kind"] for d in rows[0].running_week] == ["easy", "hard", "easy", "hard", "easy", "easy", "long"]
+    assert [d["kind"] for d in rows[1].running_week] == ["rest"] * 7, "no runs set: nothing is made up"
+    migration.old_fields_from_weeks(SimpleNamespace(get_model=lambda app, name: profiles), None)
+    assert (rows[0].hard_run_days, rows[0].long_run_day) == ([1, 3], 6)
+    assert len(saved) == 4
