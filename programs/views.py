@@ -137,10 +137,11 @@ def enrollment_detail(request, pk):
         found.setdefault(breach.key, []).append(breach)
     for s in sessions:
         s.breaches = found.get(s.pk, [])
+    races = Race.objects.for_user(request.user).coming(today)[:5]
     return render(
         request,
         "programs/enrollment_detail.html",
-        {"enrollment": enrollment, "sessions": sessions, "today": today, "move_form": MoveForm()},
+        {"enrollment": enrollment, "sessions": sessions, "today": today, "move_form": MoveForm(), "races": races},
     )
 
 

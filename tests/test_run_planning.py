@@ -250,6 +250,9 @@ def test_an_a_race_tapers_the_sessions_before_it(client_logged_in, user, content
     assert tapered == inside and inside
     # Marked, not dropped: still on the schedule, shown as taper in the calendar with what replaces it.
     assert enrollment.planned_sessions.count() == 8
+    schedule = page_text(client_logged_in.get(f"/enrollments/{enrollment.pk}/"))
+    assert f"Race Spring race, Tue 24 Mar: last leg session {taper} days before." in schedule
+    assert f"inside its {taper}-day taper" in schedule
     week = squashed_html(client_logged_in.get(f"/calendar/?week={(race_day - timedelta(days=3)).isoformat()}"))
     assert "Taper" in week and "Replaced by a primer" in week and "Spring race" in week
 
