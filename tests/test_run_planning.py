@@ -479,3 +479,17 @@ def test_the_old_hard_and_long_run_days_become_the_running_week():
     migration.old_fields_from_weeks(SimpleNamespace(get_model=lambda app, name: profiles), None)
     assert (rows[0].hard_run_days, rows[0].long_run_day) == ([1, 3], 6)
     assert len(saved) == 4
+
+
+def test_api_patching_weekdays_reports_what_it_breaks(api_user, user, content, today):
+    set_week(user, ["rest"] * 6 + ["long"])
+    enrollment = program_services.enrol(user, Program.objects.get(slug="plyometric"), TODAY, [MON, THU])
+    response = api_user.patch(f"/api/v1/enrollments/{enrollment.pk}/", {"weekdays": [FRI, SAT]}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert {"program-rest", "before-key-run"} <= {b["rule"] for b in body["breaches"]}
+    assert all(b["nearest"] for b in body["breaches"] if b["rule"] == "before-key-run")
+    assert len(body["warnings"]) == len({b["rule"] for b in body["breaches"]})
+    # Read again later, the schedule still says what it breaks.
+    again = api_user.get(f"/api/v1/enrollments/{enrollment.pk}/").json()
+    assert {b["rule"] for b in again["breaches"]} >= {"program-rest", "before-key-run"}
