@@ -73,10 +73,18 @@ class ProfileForm(forms.ModelForm):
         week = self.instance.running_week if len(self.instance.running_week or []) == 7 else rest_week()
         for day, name in enumerate(WEEKDAY_NAMES):
             self.fields[day_field(day)] = forms.ChoiceField(
-                choices=RunKind.choices, required=False, label=name, initial=week[day].get("kind", RunKind.REST)
+                choices=RunKind.choices,
+                required=False,
+                label=name,
+                initial=week[day].get("kind", RunKind.REST),
+                widget=forms.Select(attrs={"class": "form-select"}),
             )
             self.fields[time_field(day)] = forms.ChoiceField(
-                choices=RunTime.choices, required=False, label=f"{name}: time of day", initial=week[day].get("time", "")
+                choices=RunTime.choices,
+                required=False,
+                label=f"{name}: time of day",
+                initial=week[day].get("time", ""),
+                widget=forms.Select(attrs={"class": "form-select"}),
             )
 
     def day_rows(self):

@@ -138,6 +138,7 @@ class Plan:
     races: tuple = ()
     legs_per_week: int = 3
     contact_budget: int = CONTACT_BUDGET_PER_WEEK
+    today: date | None = None  # the nearest good day is never in the past
 
     def day(self, on: date) -> RunDay:
         for race in self.races:
@@ -280,7 +281,7 @@ def with_nearest(breaches, slots, plan: Plan) -> list[Breach]:
     for b in breaches:
         if b.key not in days:
             slot = next(s for s in slots if s.key == b.key)
-            days[b.key] = nearest_good_day(slot, slots, plan)
+            days[b.key] = nearest_good_day(slot, slots, plan, not_before=plan.today)
     return [Breach(b.rule, b.key, b.date, b.message, days[b.key]) for b in breaches]
 
 

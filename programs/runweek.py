@@ -24,6 +24,7 @@ def plan_for(profile, races=None, today=None) -> placement.Plan:
         timing=profile.timing,
         races=tuple(placement.Race(r.date, r.name, r.priority, r.taper, r.primer) for r in races if r.date is not None),
         legs_per_week=profile.leg_sessions_per_week_max,
+        today=today,
     )
 
 

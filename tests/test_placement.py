@@ -277,3 +277,11 @@ def test_a_suggestion_is_clean_whenever_a_clean_choice_exists(plan, shape):
 def test_taper_defaults_sit_in_their_range(distance):
     default, low, high = pl.TAPER_DAYS[distance]
     assert low <= default <= high and pl.taper_days(distance) == default
+
+
+def test_the_nearest_good_day_is_never_in_the_past():
+    race = pl.Race(MONDAY + timedelta(days=8), "10K", "A", 7)
+    plan = pl.Plan(week=ISSUE_WEEK.week, races=(race,), today=MONDAY + timedelta(days=4))
+    found = pl.check([slot(1, MONDAY + timedelta(days=4))], plan)  # in the taper, today
+    assert found and all(b.nearest is None or b.nearest >= plan.today for b in found)
+    assert found[0].nearest > race.date, "after the race, since every day before it is taper"
