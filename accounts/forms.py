@@ -1,7 +1,8 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 
+from .client import USERNAME_MAX
 from .models import WEEKDAY_NAMES, WEEKDAYS, Profile, RunKind, RunTime, rest_week, time_zone_names
 
 
@@ -130,3 +131,23 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form; a username longer than any can be is refused in the field, so authenticate()
+    (and the lockout's failure record) never sees it."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if len(username) > USERNAME_MAX:
+            raise forms.ValidationError(f"A username is at most {USERNAME_MAX} characters.")
+        return username
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=60,
+        initial="API",
+        label="Token name",
+        help_text="Say where it is used, e.g. “phone” or “backup script”. A name in use is rotated.",
+    )

@@ -118,3 +118,42 @@ class Profile(models.Model):
         """The runner's time zone, or the site's when none is set."""
         name = self.time_zone if self.time_zone in time_zone_names() else settings.TIME_ZONE
         return zoneinfo.ZoneInfo(name)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """An API token a runner can see, rotate and revoke. Only the SHA-256 of its secret is stored: the
+    secret itself is shown once, when it is made (accounts.services.issue_token)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=60)
+    digest = models.CharField(max_length=64, unique=True, editable=False)  # hex SHA-256 of the secret
+    prefix = models.CharField(max_length=8, editable=False)  # the secret's first characters, to tell tokens apart
+    # SHA-256 of the runner's password hash when the token was made: a password change kills the token.
+    password_mark = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Updated at most once a minute (accounts.services.note_token_use), so reading stays cheap.
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One live token per name: issuing a name again rotates it.
+            models.UniqueConstraint(
+                fields=["user", "name"], condition=Q(revoked_at__isnull=True), name="apitoken_one_live_per_name"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…) for {self.user}"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

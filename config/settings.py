@@ -3,9 +3,14 @@
 Production differs from a laptop only by its environment (see docs/deploy.md).
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from config.secrets import secret_key_file
+from logbook.rules import MAX_SETS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -13,8 +18,9 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-# A fixed development key is fine only while DEBUG or on a laptop; production sets SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+# No key in the repository: SECRET_KEY from the environment (every multi-machine deploy sets it), or one
+# generated on first start and kept in var/secret_key for a single-machine install (docs/deploy.md).
+SECRET_KEY = env.str("SECRET_KEY", default="") or secret_key_file(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -28,7 +34,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -45,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body that is too big, or a NUL in the URL, is refused before anything reads it.
+    "config.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -118,14 +125,37 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "logbook:today"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling: lock a username from one address, never a whole address,
-# so one attacker cannot lock every runner behind the same NAT out of the site.
+# The proxies (addresses or networks) whose X-Forwarded-For is believed; empty: clients talk to us directly.
+# One rule for the lockout, the API throttles and the password-reset limit: accounts.client.client_address.
+LEGWORK_TRUSTED_PROXIES = env.list("LEGWORK_TRUSTED_PROXIES", default=[])
+for _proxy in LEGWORK_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LEGWORK_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.2 or 10.0.0.0/24)."
+        ) from None
+
+# Login throttling: lock a username from one real client address, never a whole address and never a
+# username everywhere, so an attacker can lock neither every runner behind a NAT nor a runner elsewhere.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "accounts.client.client_address"
+AXES_USERNAME_CALLABLE = "accounts.client.login_username"
+
+# Bounded requests. The whole body, by Content-Length, before Django reads it (config.middleware): the
+# largest thing anyone sends is a Strong export (10 MB, logbook.forms.ImportForm).
+LEGWORK_MAX_REQUEST_BYTES = env.int("LEGWORK_MAX_REQUEST_BYTES", default=11 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a non-file body: the largest session is about 100 kB
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to a temporary file, up to the limit above
+# The log form posts 11 fields per set (logbook.forms.SetForm with DELETE) plus the session's and the
+# formset's own: MAX_SETS rows fit with room to spare, so the longest allowed session can be edited.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_SETS * 12 + 100
+# Password-reset mail: at most this many per address and per client an hour (accounts.services).
+LEGWORK_PASSWORD_RESET_LIMIT = env.int("LEGWORK_PASSWORD_RESET_LIMIT", default=3)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -150,15 +180,22 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
+    # The token first: its authenticate_header makes an anonymous call a 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "accounts.backends.TokenAuthentication",
+    ],
+    # JSON with a depth limit and no NULs or lone surrogates, so no body can reach a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.ErrorDocumentingSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.api import obtain_token, running_week
 
-from . import api, views
+from . import api, schema, views  # noqa: F401 (schema registers the token scheme)
 
 api_patterns = [
     path("", include(api.build_router().urls)),
@@ -24,3 +24,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_patterns, "api"))),
 ]
+
+handler404 = views.not_found
+handler400 = views.bad_request

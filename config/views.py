@@ -1,6 +1,7 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -24,3 +25,21 @@ def healthz(request):
     except Exception as exc:  # any database failure means "not healthy", never a 500 page
         return JsonResponse({"status": "error", "database": str(exc.__class__.__name__)}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def api_aware(status, message, default_view):
+    """An error handler: JSON `{"detail": …}` under /api/ (what API clients parse), Django's page elsewhere."""
+
+    def handler(request, exception=None, **kwargs):
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=status)
+        if exception is None:
+            return default_view(request, **kwargs)
+        return default_view(request, exception, **kwargs)
+
+    handler.__doc__ = f"The {status} answer: JSON under /api/, the site's page elsewhere."
+    return handler
+
+
+not_found = api_aware(404, "Not found.", defaults.page_not_found)
+bad_request = api_aware(400, "Bad request.", defaults.bad_request)

@@ -1,8 +1,11 @@
+import uuid
+from collections.abc import Mapping
+
 import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import permissions, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import permissions, status, viewsets
 from rest_framework.response import Response
 
 from exercises.models import Exercise
@@ -28,6 +31,41 @@ class SessionFilter(django_filters.FilterSet):
         return queryset.with_exercise(value)
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description='The ETag of your GET (e.g. "3"): the edit is made only if the session is still that version.',
+)
+
+
+def etag(session):
+    return f'"{session.version}"'
+
+
+def version_from_etag(header):
+    """The version an If-Match header names ("3" or W/"3"), or None."""
+    value = header.strip().removeprefix("W/").strip('"')
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+def parse_uuid(value):
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def idempotency_token(key):
+    """The client token an Idempotency-Key stands for: the key itself if it is a UUID, else a UUID made from
+    it (the same key always gives the same token); None for a key that is empty, too long or not ASCII."""
+    key = key.strip()
+    if not key or len(key) > 100 or not key.isascii() or not key.isprintable():
+        return None
+    return parse_uuid(key) or uuid.uuid5(uuid.NAMESPACE_URL, f"legwork:idempotency:{key}")
+
+
+@extend_schema_view(partial_update=extend_schema(parameters=[IF_MATCH]))
 class SessionViewSet(viewsets.ModelViewSet):
     """The runner's logged sessions; a session and all its sets are created or replaced in one request."""
 
@@ -51,8 +89,83 @@ class SessionViewSet(viewsets.ModelViewSet):
             .order_by("-date", "-id")
         )
 
+    versioned = True  # PUT and PATCH honour If-Match and `version` (documented as 412/409 by config.schema)
+
     def perform_create(self, serializer):
         serializer.save(user=self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="A key of your own (a UUID is best, at most 100 characters): retrying a POST with "
+                "the same key logs nothing new and answers 200 with the first session. Same as `client_token`.",
+            )
+        ],
+        responses={201: SessionSerializer, 200: SessionSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        """Log a session. A retry with the same idempotency key answers 200 with the first one."""
+        data = request.data
+        key = request.headers.get("Idempotency-Key")
+        if key is not None:
+            token = idempotency_token(key)
+            if token is None:
+                return Response(
+                    {"Idempotency-Key": ["Send a key of 1 to 100 visible ASCII characters."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            if isinstance(data, Mapping):
+                data = {**data, "client_token": str(token)}
+        if isinstance(data, Mapping) and (token := parse_uuid(data.get("client_token"))):
+            # A retry is answered before it is validated: the first request was, and its answer stands.
+            saved = self.get_queryset().filter(client_token=token).first()
+            if saved is not None:
+                return Response(self.get_serializer(saved).data, status=status.HTTP_200_OK)
+        serializer = self.get_serializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        created = getattr(serializer, "created", True)
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(serializer.data, status=answer, headers={"ETag": etag(serializer.instance)})
+
+    def retrieve(self, request, *args, **kwargs):
+        session = self.get_object()
+        return Response(self.get_serializer(session).data, headers={"ETag": etag(session)})
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["if_match"] = getattr(self, "if_match", None)
+        return context
+
+    @extend_schema(parameters=[IF_MATCH])
+    def update(self, request, *args, **kwargs):
+        """Replace or change a session; refused (412/409, with the current session) if it changed meanwhile."""
+        header = request.headers.get("If-Match")
+        if header is not None:
+            self.if_match = version_from_etag(header)
+            if self.if_match is None:
+                return Response(
+                    {"If-Match": ['Send the ETag from a GET of this session, e.g. "3".']},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        try:
+            response = super().update(request, *args, **kwargs)
+        except services.StaleSession as stale:
+            current = self.get_queryset().get(pk=stale.session.pk)
+            sent = self.if_match if header is not None else request.data.get("version")
+            body = {
+                "detail": f"This session has changed since version {sent} was read; it is now at version "
+                f"{current.version}. Nothing was written. The current session is in `current`: apply your change "
+                "to it and send it again.",
+                "current": self.get_serializer(current).data,
+            }
+            answer = status.HTTP_412_PRECONDITION_FAILED if header is not None else status.HTTP_409_CONFLICT
+            return Response(body, status=answer, headers={"ETag": etag(current)})
+        response["ETag"] = etag(self.get_queryset().get(pk=kwargs["pk"]))
+        return response
 
     def perform_destroy(self, instance):
         services.delete_session(instance)

@@ -5,6 +5,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
+from accounts.fields import DecimalFormField, IntegerFormField
 from exercises import widgets
 from exercises.models import Exercise
 from programs.models import Program
@@ -16,10 +17,13 @@ from .units import exact, from_kg, to_kg
 
 class SessionForm(forms.ModelForm):
     client_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The version the edit page was loaded at: saving over a newer one is refused (logbook.services).
+    version = IntegerFormField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Session
         fields = ["date", "name", "notes", "effort", "duration_min"]
+        field_classes = {"effort": IntegerFormField, "duration_min": IntegerFormField}
         labels = {
             "name": "Session name",
             "effort": "Overall effort (1–10)",
@@ -35,6 +39,8 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("client_token", uuid.uuid4())
+        if not self.is_bound and self.instance.pk is not None:
+            self.initial["version"] = self.instance.version
 
     def clean_date(self):
         value = self.cleaned_data["date"]
@@ -78,9 +84,9 @@ class SetForm(forms.Form):
     # Choices come from one list shared by every row of the formset: one query per page, not per row.
     exercise = forms.TypedChoiceField(choices=[], required=False, empty_value=None, widget=widgets.ExercisePicker)
     # Fields only parse what was typed; logbook.rules says what is allowed (clean()).
-    reps = forms.IntegerField(required=False, widget=widgets.NumberInput)
-    duration_s = forms.IntegerField(required=False, label="Seconds", widget=widgets.NumberInput)
-    load = forms.DecimalField(max_digits=8, decimal_places=3, required=False, widget=widgets.NumberInput)
+    reps = IntegerFormField(required=False, widget=widgets.NumberInput)
+    duration_s = IntegerFormField(required=False, label="Seconds", widget=widgets.NumberInput)
+    load = DecimalFormField(max_digits=8, decimal_places=3, required=False, widget=widgets.NumberInput)
     side = forms.ChoiceField(choices=LoggedSet.Side.choices, initial=LoggedSet.Side.BOTH, widget=widgets.Select)
     rpe = forms.TypedChoiceField(
         choices=[("", "—")] + [(str(v), label) for v, label in RPE_CHOICES],
@@ -95,7 +101,7 @@ class SetForm(forms.Form):
     # a set imported under a name the library does not know keeps that name until one is chosen.
     exercise_name = forms.CharField(required=False, widget=widgets.HiddenInput)
     kind = forms.ChoiceField(choices=LoggedSet.Kind.choices, required=False, widget=widgets.HiddenInput)
-    distance_m = forms.DecimalField(max_digits=9, decimal_places=2, required=False, widget=widgets.HiddenInput)
+    distance_m = DecimalFormField(max_digits=9, decimal_places=2, required=False, widget=widgets.HiddenInput)
 
     def __init__(self, *args, unit="kg", exercises=None, **kwargs):
         self.unit = unit

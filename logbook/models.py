@@ -13,7 +13,16 @@ from django.utils.functional import cached_property
 from exercises.models import Exercise
 from programs.models import PlannedSession
 
-from .rules import MAX_DISTANCE_M, MAX_DURATION_S, MAX_LOAD_KG, MAX_NAME, MAX_NOTE, MAX_REPS, RPE_VALUES
+from .rules import (
+    MAX_DISTANCE_M,
+    MAX_DURATION_S,
+    MAX_LOAD_KG,
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_REPS,
+    MAX_SESSION_NOTES,
+    RPE_VALUES,
+)
 from .units import format_load
 
 RPE_CHOICES = [(value, f"{value:g}") for value in RPE_VALUES]
@@ -39,7 +48,7 @@ class Session(models.Model):
     planned_session = models.OneToOneField(
         PlannedSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="logged_session"
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=MAX_SESSION_NOTES)
     effort = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -55,6 +64,8 @@ class Session(models.Model):
     import_key = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every edit (logbook.services.update_session): an edit made from an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = SessionQuerySet.as_manager()
 

@@ -14,6 +14,7 @@ MAX_DURATION_S = 2 * 60 * 60
 MAX_DISTANCE_M = 100_000  # a sled push or a carry, never a run
 MAX_SETS = 200  # per session: a long session is about 60; more is a mistake or abuse
 MAX_NOTE = 500
+MAX_SESSION_NOTES = 5000  # a session's own notes: a few paragraphs
 MAX_NAME = 200
 EARLIEST = date(1900, 1, 1)
 RPE_VALUES = [Decimal(x) / 2 for x in range(12, 21)]  # 6, 6.5, … 10

@@ -3,6 +3,7 @@ from collections.abc import Mapping
 from django.utils import timezone
 from rest_framework import serializers
 
+from accounts.fields import IntegerApiField, PlainNumbersSerializerMixin, SlugLookupField
 from exercises.models import Exercise
 from programs.models import PlannedSession
 
@@ -10,7 +11,7 @@ from . import rules, services
 from .models import LoggedSet, Session, e1rm_range
 
 
-class ExerciseField(serializers.SlugRelatedField):
+class ExerciseField(SlugLookupField):
     """An exercise by slug, taken from the exercises the whole session names (one query, not one per set)."""
 
     def __init__(self, **kwargs):
@@ -23,7 +24,7 @@ class ExerciseField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class LoggedSetSerializer(serializers.ModelSerializer):
+class LoggedSetSerializer(PlainNumbersSerializerMixin, serializers.ModelSerializer):
     exercise = ExerciseField()
 
     class Meta:
@@ -48,22 +49,49 @@ class PlannedSessionField(serializers.PrimaryKeyRelatedField):
         return PlannedSession.objects.for_user(request.user)
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(PlainNumbersSerializerMixin, serializers.ModelSerializer):
     planned_session = PlannedSessionField(required=False, allow_null=True)
     # Read from Session.ordered_sets: prefetched for lists, the rows just written after a save.
     # The length is checked before any set is: a body of 10,000 sets costs no more than one of 201.
     sets = LoggedSetSerializer(many=True, allow_empty=False, max_length=rules.MAX_SETS, source="ordered_sets")
+    version = IntegerApiField(
+        required=False,
+        min_value=1,
+        help_text="Bumped by every edit. Send the version you read with a PUT or PATCH (or send `If-Match` "
+        "with the ETag of your GET): if the session has changed since, nothing is written and the answer is "
+        "409 (412 for If-Match) with the current session.",
+    )
+    client_token = serializers.UUIDField(
+        required=False,
+        help_text="An idempotency key for POST (or send the `Idempotency-Key` header): a retry with the same "
+        "key logs nothing new and answers 200 with the session the first request logged.",
+    )
 
     class Meta:
         model = Session
-        fields = ["id", "date", "name", "planned_session", "notes", "effort", "duration_min", "sets", "created_at"]
+        fields = [
+            "id",
+            "date",
+            "name",
+            "planned_session",
+            "notes",
+            "effort",
+            "duration_min",
+            "sets",
+            "created_at",
+            "version",
+            "client_token",
+        ]
         read_only_fields = ["created_at"]
 
     def to_internal_value(self, data):
         rows = data.get("sets") if isinstance(data, Mapping) else None
         if isinstance(rows, list):
             slugs = {
-                row["exercise"] for row in rows if isinstance(row, Mapping) and isinstance(row.get("exercise"), str)
+                row["exercise"]
+                for row in rows
+                # A slug holding a NUL can't be asked for (PostgreSQL refuses it); its field says "no such".
+                if isinstance(row, Mapping) and isinstance(row.get("exercise"), str) and "\x00" not in row["exercise"]
             }
             self.context["exercises_by_slug"] = Exercise.objects.in_bulk(slugs, field_name="slug")
         return super().to_internal_value(data)
@@ -77,11 +105,18 @@ class SessionSerializer(serializers.ModelSerializer):
         sets = validated_data.pop("ordered_sets")
         user = validated_data.pop("user")
         planned = validated_data.pop("planned_session", None)
-        return services.log_session(user, sets=sets, planned=planned, **validated_data).session
+        validated_data.pop("version", None)
+        logged = services.log_session(user, sets=sets, planned=planned, **validated_data)
+        self.created = logged.created
+        return logged.session
 
     def update(self, instance, validated_data):
         sets = validated_data.pop("ordered_sets", None)
-        return services.update_session(instance, sets=sets, **validated_data)
+        validated_data.pop("client_token", None)  # a session's key is set once, when it is logged
+        expected = validated_data.pop("version", None)
+        if expected is None:
+            expected = self.context.get("if_match")
+        return services.update_session(instance, sets=sets, expected_version=expected, **validated_data)
 
 
 class HistoryPointSerializer(serializers.Serializer):

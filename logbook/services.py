@@ -54,6 +54,14 @@ class Logged:
     created: bool = True  # False: the same form or client token was already saved, and this is that session
 
 
+class StaleSession(Exception):
+    """The session changed since the version an edit was made from; nothing was written."""
+
+    def __init__(self, session):
+        super().__init__(f"Session {session.pk} is at version {session.version}.")
+        self.session = session  # the current one, fresh from the database
+
+
 @dataclass
 class ImportResult:
     sessions_created: int = 0
@@ -87,10 +95,20 @@ def log_session(user, *, sets, planned=None, client_token=None, **details):
     return Logged(session)
 
 
-def update_session(session, *, sets=None, **details):
-    """Change a logged session: any of its details, its planned-session link, and (if given) all its sets."""
+def update_session(session, *, sets=None, expected_version=None, **details):
+    """Change a logged session: any of its details, its planned-session link, and (if given) all its sets.
+
+    With `expected_version`, the edit is made only if the session is still at that version (checked under
+    the runner's lock); otherwise StaleSession carries the current one. Every edit bumps the version.
+    """
     with runner_write(session.user_id):
-        previous_planned = Session.objects.filter(pk=session.pk).values_list("planned_session", flat=True).first()
+        row = Session.objects.filter(pk=session.pk).values_list("planned_session", "version").first()
+        if row is None:
+            raise ValidationError("That session has been deleted meanwhile.")
+        previous_planned, current_version = row
+        if expected_version is not None and expected_version != current_version:
+            raise StaleSession(Session.objects.get(pk=session.pk))
+        session.version = current_version + 1
         planned = details.pop("planned_session", session.planned_session)
         _check(details, sets, planned=planned, user_id=session.user_id, session=session)
         before = set(session.sets.filter(exercise__isnull=False).values_list("exercise_id", flat=True))
@@ -168,6 +186,10 @@ def _check(details, sets, *, planned=None, user_id=None, session=None):
         raise TypeError(f"not session fields: {sorted(unknown)}")
     if "date" in details and (problem := rules.date_problem(details["date"], timezone.localdate())):
         problems["date"] = [problem]
+    if len(details.get("notes") or "") > rules.MAX_SESSION_NOTES:
+        problems["notes"] = [f"Session notes are at most {rules.MAX_SESSION_NOTES} characters."]
+    if len(details.get("name") or "") > rules.MAX_NAME:
+        problems["name"] = [f"A session name is at most {rules.MAX_NAME} characters."]
     if sets is not None:
         if problem := rules.sets_problem(len(sets)):
             problems["sets"] = [problem]

@@ -217,6 +217,20 @@ def show_refusal(form, exc):
         form.add_error(name, errors)
 
 
+def show_newer_version(form, newer):
+    """Refuse an edit made from an older version: say what the session is now, keep what was typed, and
+    let a second save knowingly replace the newer version."""
+    count = newer.sets.count()
+    form.add_error(
+        None,
+        f"Nothing was saved: this session was changed elsewhere (another tab, device or app) after you opened "
+        f"it. It is now “{newer.title}”, {newer.date:%a %-d %b %Y}, with {count} set{pluralize(count)}. "
+        "Your version is below: save again to replace that one with it, or open the session to see it.",
+    )
+    form.data = form.data.copy()
+    form.data["version"] = str(newer.version)
+
+
 @login_required
 def session_update(request, pk):
     """Change anything about a logged session, the date included."""
@@ -231,7 +245,13 @@ def session_update(request, pk):
         formset = SetFormSet(request.POST or None, initial=initial, form_kwargs={"unit": unit, "exercises": library})
     if request.POST and "add_set" not in request.POST and form.is_valid() and formset.is_valid():
         try:
-            services.update_session(session, sets=formset.rows(), **form.details())
+            services.update_session(
+                session, sets=formset.rows(), expected_version=form.cleaned_data.get("version"), **form.details()
+            )
+        except services.StaleSession as stale:
+            newer = stale.session
+            show_newer_version(form, newer)
+            session.refresh_from_db()
         except ValidationError as exc:
             show_refusal(form, exc)
         else:

@@ -3,8 +3,10 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.fields import IntegerApiField, SlugLookupField
+
 from . import placement, runweek, services
-from .forms import RaceForm, check_start_date, check_weekdays
+from .forms import MAX_START_AHEAD_DAYS, MAX_START_BEHIND_DAYS, RaceForm, check_start_date, check_weekdays
 from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Race, Workout
 
 
@@ -111,9 +113,18 @@ class BreachSerializer(serializers.Serializer):
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
-    program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
-    weekdays = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), allow_empty=True)
-    start_date = serializers.DateField(required=False)
+    program = SlugLookupField(slug_field="slug", queryset=Program.objects.all())
+    weekdays = serializers.ListField(
+        child=IntegerApiField(min_value=0, max_value=6),
+        allow_empty=True,
+        max_length=7,
+        help_text="Training days, 0 (Monday) to 6 (Sunday): at least one, each once. Required when enrolling.",
+    )
+    start_date = serializers.DateField(
+        required=False,
+        help_text=f"The first day of the block (default today): from {MAX_START_BEHIND_DAYS} days ago to "
+        f"{MAX_START_AHEAD_DAYS} days ahead. Set when enrolling; restart the program to change it.",
+    )
     sessions = PlannedSessionSerializer(source="planned_sessions", many=True, read_only=True)
     warnings = serializers.SerializerMethodField(help_text="One line per placement rule this schedule breaks.")
     breaches = serializers.SerializerMethodField(help_text="Each session breaking a rule, and its nearest good day.")

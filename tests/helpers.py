@@ -2,6 +2,7 @@
 pages read the way a person or a browser would read them."""
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,11 +13,10 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
-from accounts.models import Profile
+from accounts.models import ApiToken, Profile
 from exercises.models import Exercise
 from logbook import services as log_services
 from logbook import strong
@@ -185,7 +185,7 @@ class World:
     heavy: Session  # ad hoc, kettlebell deadlifts at 123.4 kg
     adhoc: Session  # ad hoc, back squats
     imported: Session  # from a Strong CSV
-    token: Token
+    token: account_services.IssuedToken
     intruder_enrollment: Enrollment
     intruder_session: Session
     race: Race  # the owner's A race, three weeks out
@@ -309,7 +309,7 @@ def runner_state(user):
         "sessions": list(Session.objects.filter(user=user).order_by("pk").values()),
         "sets": list(LoggedSet.objects.filter(session__user=user).order_by("pk").values()),
         "figures": list(ExerciseStat.objects.filter(user=user).order_by("pk").values()),
-        "tokens": list(Token.objects.filter(user=user).values_list("key", flat=True)),
+        "tokens": list(ApiToken.objects.filter(user=user).values_list("digest", "revoked_at")),
         "races": list(Race.objects.filter(user=user).order_by("pk").values()),
         "feed": list(CalendarFeed.objects.filter(user=user).values_list("token", flat=True)),
     }
@@ -341,7 +341,9 @@ RACE_BODY = {"name": "Hijacked", "date": "2026-04-01", "distance": "5k", "priori
 def token_client(user):
     """An API client that signs in with the runner's token, as a phone app would."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    # A name of its own each time: issuing a name again would rotate (revoke) an earlier client's token.
+    issued = account_services.issue_token(user, f"tests {uuid.uuid4().hex[:8]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
     return client
 
 
@@ -436,6 +438,8 @@ def sample_kwargs(route, world):
             kwargs[name] = world.pending.pk
         elif name == "pk" and "enrollment" in route.name:
             kwargs[name] = world.enrollment.pk
+        elif name == "pk" and route.name.startswith("accounts:token"):
+            kwargs[name] = world.token.token.pk
         elif name == "pk" and "race" in route.name:
             kwargs[name] = world.race.pk
         elif name == "token":

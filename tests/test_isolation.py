@@ -111,6 +111,8 @@ PAGE_ROUTES = {
     "logbook:delete": lambda w: Owned(sessions_of(w)),
     "programs:race": lambda w: Owned([{"pk": w.race.pk}], {"name": "Hijacked", "date": "2026-04-01", "distance": "5k"}),
     "programs:race_delete": lambda w: Owned([{"pk": w.race.pk}]),
+    "accounts:token_rotate": lambda w: Owned([{"pk": w.token.token.pk}]),
+    "accounts:token_revoke": lambda w: Owned([{"pk": w.token.token.pk}]),
 }
 API_ROUTES = {
     "api:enrollment-detail": lambda w: Owned([{"pk": e.pk} for e in w.owner_enrollments], ENROLLMENT_BODY),

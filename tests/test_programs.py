@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from accounts import services as account_services
 from programs import content as program_content
 from programs import services as program_services
 from programs.models import Prescription, Program, ProgramWeek
@@ -316,6 +317,7 @@ def test_every_model_has_a_working_admin(admin_client, user, content, today, mod
     program_services.enrol(user, Program.objects.get(slug="plyometric"), today, [0, 3])
     program_services.save_race(user, {"name": "Spring 10K", "date": today + timedelta(days=30), "distance": "10k"})
     program_services.rotate_feed(user)
+    account_services.issue_token(user)
     assert admin.site.is_registered(model), f"{model.__name__} has no admin"
     info = model._meta.app_label, model._meta.model_name
     assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200

@@ -500,7 +500,8 @@ SEED_AND_REPORT = textwrap.dedent(
     import django
     django.setup()
     from django.contrib.auth.models import User
-    from rest_framework.authtoken.models import Token
+    from accounts.models import ApiToken
+    from accounts.services import issue_token
     from exercises.models import Exercise
     from logbook import services as log_services
     from logbook.models import LoggedSet, Session
@@ -515,7 +516,7 @@ SEED_AND_REPORT = textwrap.dedent(
         profile = user.profile
         profile.unit, profile.long_run_day, profile.strength_days = "lb", 6, [1, 4]
         profile.save()
-        Token.objects.create(user=user)
+        issue_token(user)
         enrollment = program_services.enrol(user, Program.objects.get(slug="posterior-chain"), date(2026, 2, 2), [0, 3])
         planned = list(enrollment.planned_sessions.order_by("sequence"))
         hip, squat, step = (Exercise.objects.get(slug=s) for s in ("hip-thrust", "back-squat", "step-up"))
@@ -550,7 +551,7 @@ SEED_AND_REPORT = textwrap.dedent(
         return {
             "user": [user.email, user.check_password(PASSWORD), user.is_active],
             "profile": [user.profile.unit, user.profile.long_run_day, user.profile.strength_days],
-            "token": Token.objects.get(user=user).key,
+            "token": list(ApiToken.objects.filter(user=user).values_list("digest", "prefix", "password_mark")),
             "enrollments": [
                 [e.program.slug, str(e.start_date), e.weekdays, e.status,
                  [[p.sequence, str(p.date), p.status, p.workout.name] for p in e.planned_sessions.order_by("sequence")]]

@@ -464,7 +464,7 @@ def test_the_old_hard_and_long_run_days_become_the_running_week():
     import importlib
     from types import SimpleNamespace
 
-    migration = importlib.import_module("accounts.migrations.0003_running_week_and_time_zone")
+    migration = importlib.import_module("accounts.migrations.0005_running_week_and_time_zone")
     saved = []
 
     class Old(SimpleNamespace):

@@ -84,6 +84,9 @@ def csrf_cases(world):
             everything,
         ),
         "account-delete": FormPost("/accounts/delete/", {"password": PASSWORD}, w.owner, everything),
+        "token-new": FormPost("/accounts/tokens/", {"name": "csrf"}, w.owner, everything),
+        "token-rotate": FormPost(f"/accounts/tokens/{w.token.token.pk}/rotate/", {}, w.owner, everything),
+        "token-revoke": FormPost(f"/accounts/tokens/{w.token.token.pk}/revoke/", {}, w.owner, everything),
         "logout": FormPost("/accounts/logout/", {}, w.owner, everything),
         **{
             # "confirm": a restart or resume that breaks a placement rule asks first, and this one does.
@@ -120,6 +123,9 @@ CSRF_CASES = [
     "settings",
     "password-change",
     "account-delete",
+    "token-new",
+    "token-rotate",
+    "token-revoke",
     "logout",
     "enrollment-pause",
     "enrollment-resume",
@@ -189,6 +195,9 @@ def test_csrf_cases_cover_every_form_route(world):
         "accounts:logout",
         "accounts:delete",
         "accounts:password_change",
+        "accounts:tokens",
+        "accounts:token_rotate",
+        "accounts:token_revoke",
         "accounts:signup",
         "accounts:login",
         "accounts:password_reset",
@@ -344,6 +353,28 @@ def test_check_deploy_is_clean_under_production_settings():
     result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_check_deploy_is_clean_without_a_secret_key_in_the_environment(tmp_path):
+    """A single-machine install without SECRET_KEY gets a generated key kept under var/, never the one in
+    the repository (there is none): check --deploy has nothing to say about it."""
+    result = check_deploy(SECRET_KEY="")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout + result.stderr
+    assert "dev-only-insecure" not in (BASE_DIR / "config" / "settings.py").read_text()
+
+
+def test_a_missing_secret_key_is_generated_once_and_kept_private(tmp_path):
+    from config.secrets import secret_key_file
+
+    path = tmp_path / "var" / "secret_key"
+    first = secret_key_file(path)
+    assert len(first) >= 50 and path.read_text().strip() == first
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert secret_key_file(path) == first, "the same key on every start, or every session would end"
+    path.write_text("short")
+    assert secret_key_file(path) != "short"
 
 
 @pytest.mark.slow

@@ -1,5 +1,5 @@
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import zip_longest
+from itertools import chain, repeat
 
 from django import template
 from django.template.defaultfilters import date as format_date
@@ -55,8 +55,10 @@ def listify(value):
 
 @register.simple_tag
 def with_hints(formset, hints):
-    """(form, hint) for each form of the formset; the hint is None past the end of `hints` (or without any)."""
-    return zip_longest(formset, hints or [])
+    """(form, hint) for each form of the formset; the hint is None past the end of `hints` (or without any).
+
+    Never a hint without a form: a posted formset can hold fewer rows than the plan has hints."""
+    return zip(formset, chain(hints or [], repeat(None)), strict=False)
 
 
 def _errors(bound, messages):

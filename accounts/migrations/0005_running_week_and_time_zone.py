@@ -30,7 +30,7 @@ def old_fields_from_weeks(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_profile_data_version"),
+        ("accounts", "0004_move_drf_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
