@@ -20,7 +20,7 @@ def exception_handler(exc, context):
 
 def build_router():
     from exercises.api import EquipmentViewSet, ExerciseViewSet, MuscleViewSet
-    from logbook.api import ProgressViewSet, SessionViewSet
+    from logbook.api import ImportViewSet, OwnExerciseViewSet, ProgressViewSet, SessionViewSet
     from programs.api import CalendarViewSet, EnrollmentViewSet, ProgramViewSet, RaceViewSet, SuggestionViewSet
 
     router = DefaultRouter()
@@ -34,4 +34,6 @@ def build_router():
     router.register("calendar", CalendarViewSet, basename="calendar")
     router.register("sessions", SessionViewSet, basename="session")
     router.register("progress", ProgressViewSet, basename="progress")
+    router.register("my-exercises", OwnExerciseViewSet, basename="own-exercise")
+    router.register("imports", ImportViewSet, basename="import")
     return router

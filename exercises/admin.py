@@ -47,6 +47,11 @@ class ExerciseAdmin(ContentAdmin):
     search_fields = ["name", "aliases", "slug"]
     filter_horizontal = ["primary_muscles", "secondary_muscles", "equipment", "harder", "sources"]
     prepopulated_fields = {"slug": ["name"]}
+    exclude = ["owner"]
+
+    def get_queryset(self, request):
+        # The library only: runners' own exercises are their data, not content.
+        return super().get_queryset(request).filter(owner__isnull=True)
 
 
 @admin.register(ContentVersion)

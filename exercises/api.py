@@ -9,13 +9,13 @@ from .serializers import EquipmentSerializer, ExerciseDetailSerializer, Exercise
 class ExerciseViewSet(ContentCachedViewSet, viewsets.ReadOnlyModelViewSet):
     """The exercise library. Filters: `muscle`, `equipment`, `pattern`, `no_equipment`, `search`."""
 
-    queryset = Exercise.objects.with_lists()
+    queryset = Exercise.objects.library().with_lists()
     lookup_field = "slug"
     filterset_class = ExerciseFilter
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return Exercise.objects.with_lists().prefetch_related("easier", "harder", "sources")
+            return Exercise.objects.library().with_lists().prefetch_related("easier", "harder", "sources")
         return super().get_queryset()
 
     def get_serializer_class(self):

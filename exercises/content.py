@@ -65,7 +65,7 @@ def load(data=None):
         defaults["aliases"] = "\n".join(row.get("aliases") or [])
         defaults["dosing_source"] = sources[row["dosing_source"]] if row.get("dosing_source") else None
         defaults["sort_order"] = (PATTERN_ORDER.index(row["pattern"]) + 1) * 10
-        exercise, _ = Exercise.objects.update_or_create(slug=row["slug"], defaults=defaults)
+        exercise, _ = Exercise.objects.library().update_or_create(slug=row["slug"], defaults=defaults)
         exercise.primary_muscles.set([muscles[s] for s in row["primary_muscles"]])
         exercise.secondary_muscles.set([muscles[s] for s in row["secondary_muscles"]])
         exercise.equipment.set([equipment[s] for s in row["equipment"]])

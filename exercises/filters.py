@@ -58,7 +58,9 @@ class ExerciseFilter(django_filters.FilterSet):
         widget=widgets.Select,
     )
     pattern = django_filters.ChoiceFilter(
-        choices=Exercise.Pattern.choices, empty_label="Any pattern", widget=widgets.Select
+        choices=[c for c in Exercise.Pattern.choices if c[0] != Exercise.Pattern.OTHER],
+        empty_label="Any pattern",
+        widget=widgets.Select,
     )
     no_equipment = FlagFilter(method="filter_no_equipment", label="No equipment (home-friendly)")
 

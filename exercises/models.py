@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -75,12 +76,18 @@ class Source(models.Model):
 
 class ExerciseQuerySet(models.QuerySet):
     def library(self):
-        """The shared library everyone sees (runners' own exercises, once they exist, are not in it)."""
-        return self.all()
+        """The shared library everyone sees; runners' own exercises are not in it."""
+        return self.filter(owner__isnull=True)
+
+    def owned_by(self, user):
+        """The exercises `user` made (or an import made for them); nobody else sees these."""
+        return self.filter(owner=user) if getattr(user, "is_authenticated", False) else self.none()
 
     def loggable_by(self, user):
-        """What `user` may log: the library, plus (once they exist) the runner's own exercises."""
-        return self.all()
+        """What `user` may log: the library, plus the runner's own exercises."""
+        if not getattr(user, "is_authenticated", False):
+            return self.library()
+        return self.filter(Q(owner__isnull=True) | Q(owner=user))
 
     def search(self, text):
         """Match the name or any alias ("RDL", "Bulgarian split squat")."""
@@ -113,6 +120,7 @@ class Exercise(models.Model):
         ISOLATION = "isolation", "Isolation"
         CORE = "core", "Core"
         UPPER = "upper", "Upper body"
+        OTHER = "other", "Other"
 
     class Impact(models.TextChoices):
         LOW = "low", "Low"
@@ -148,6 +156,12 @@ class Exercise(models.Model):
         "self", symmetrical=False, related_name="easier", blank=True, help_text="Harder variations."
     )
     sources = models.ManyToManyField(Source, related_name="exercises")
+    # Null: the shared library. Set: a runner's own exercise (made by hand or by an import), private to them.
+    # Own slugs carry a random suffix, so a slug names one exercise across the site and the library's
+    # content loader can never collide with one.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="own_exercises"
+    )
 
     objects = ExerciseQuerySet.as_manager()
 
@@ -170,7 +184,13 @@ class Exercise(models.Model):
         return self.name
 
     def get_absolute_url(self):
+        if self.owner_id:
+            return reverse("logbook:own_exercise", args=[self.pk])
         return reverse("exercises:detail", args=[self.slug])
+
+    @property
+    def is_own(self):
+        return self.owner_id is not None
 
     @property
     def alias_list(self):

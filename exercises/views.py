@@ -39,9 +39,9 @@ def exercise_list(request):
     key = f"exercises:list:{hashed(query.urlencode())}"
 
     def filtered():
-        filterset = ExerciseFilter(request.GET or None, queryset=Exercise.objects.all())
+        filterset = ExerciseFilter(request.GET or None, queryset=Exercise.objects.library())
         # An invalid filter (say, an unknown muscle) shows its message and the whole library.
-        exercises = filterset.qs if filterset.is_bound and filterset.is_valid() else Exercise.objects.all()
+        exercises = filterset.qs if filterset.is_bound and filterset.is_valid() else Exercise.objects.library()
         page = Paginator(exercises, 50).get_page(request.GET.get("page"))
         card_lists(page)
         return {"filter": filterset, "page": page, "query": query.urlencode()}
@@ -67,7 +67,8 @@ def exercise_detail(request, slug):
     @cache  # the article and the title are cached apart; on a miss, load the exercise once
     def context():
         exercise = (
-            Exercise.objects.prefetch_related(
+            Exercise.objects.library()
+            .prefetch_related(
                 "primary_muscles",
                 "secondary_muscles",
                 "equipment",

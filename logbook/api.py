@@ -2,24 +2,33 @@ import uuid
 from collections.abc import Mapping
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import permissions, status, viewsets
+from rest_framework import mixins, parsers, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from exercises.models import Exercise
 
-from . import figures, services
-from .models import LoggedSet, Session
-from .serializers import ProgressSerializer, SessionSerializer
+from . import figures, services, strong
+from .models import ImportBatch, LoggedSet, Session
+from .serializers import (
+    ImportBatchSerializer,
+    ImportUploadSerializer,
+    OwnExerciseSerializer,
+    ProgressSerializer,
+    SessionSerializer,
+)
 
 
 class SessionFilter(django_filters.FilterSet):
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
     exercise = django_filters.ModelChoiceFilter(
-        queryset=Exercise.objects.all(), to_field_name="slug", method="filter_exercise"
+        queryset=lambda request: Exercise.objects.loggable_by(request.user if request else None),
+        to_field_name="slug",
+        method="filter_exercise",
     )
 
     class Meta:
@@ -178,12 +187,101 @@ class ProgressViewSet(viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    queryset = Exercise.objects.all()
+    queryset = Exercise.objects.none()
     pagination_class = None
     filter_backends = []
+
+    def get_queryset(self):
+        return Exercise.objects.loggable_by(self.request.user)
 
     def retrieve(self, request, slug=None):
         exercise = self.get_object()
         best = figures.best_set(request.user, exercise)
         data = {"exercise": exercise.slug, "best_set": best, "history": figures.history(request.user, exercise)}
         return Response(ProgressSerializer(data).data)
+
+
+class OwnExerciseViewSet(viewsets.ModelViewSet):
+    """The runner's own exercises. A set names one by its `slug`. Deleting one that sets use is refused
+    (merge it: `POST …/merge/` with `{"into": slug}`)."""
+
+    serializer_class = OwnExerciseSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Exercise.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Exercise.objects.none()
+        return (
+            Exercise.objects.owned_by(self.request.user)
+            .annotate(sets_logged=Count("logged_sets"))
+            .prefetch_related("primary_muscles", "equipment")
+            .order_by("name")
+        )
+
+    def perform_create(self, serializer):
+        serializer.save(owner=self.request.user)
+
+    def perform_destroy(self, instance):
+        services.delete_own_exercise(instance)
+
+    @extend_schema(request=None, responses={200: None})
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None, **kwargs):
+        exercise = self.get_object()
+        slug = request.data.get("into") if isinstance(request.data, dict) else None
+        usable = isinstance(slug, str) and "\x00" not in slug
+        into = Exercise.objects.loggable_by(request.user).filter(slug=slug).first() if usable else None
+        if into is None:
+            return Response({"into": ["Name one of your exercises or a library exercise by slug."]}, status=400)
+        moved = services.merge_own_exercise(exercise, into)
+        return Response({"moved": moved, "into": into.slug})
+
+
+class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Imports of Strong or Hevy CSV files. `POST` a file (multipart: `file`, `unit`, optional
+    `distance_unit` and `mappings`) to import it in one step; `POST …/undo/` removes what one added."""
+
+    serializer_class = ImportBatchSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = ImportBatch.objects.none()
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+    filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ImportBatch.objects.none()
+        return ImportBatch.objects.filter(user=self.request.user).exclude(status=ImportBatch.Status.DRAFT).defer("text")
+
+    @extend_schema(request=ImportUploadSerializer, responses={201: ImportBatchSerializer})
+    def create(self, request):
+        upload = ImportUploadSerializer(data=request.data, context={"request": request})
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        report = strong.import_csv(
+            request.user,
+            data["file"],
+            data["unit"],
+            distance_unit=data["distance_unit"],
+            file_name=getattr(request.data.get("file"), "name", "import.csv"),
+            choices=data["mappings"],
+        )
+        if not report.ok:
+            errors = [{"line": line, "column": column, "message": message} for line, column, message in report.errors]
+            return Response({"file": ["Nothing was imported."], "rows": errors[:200]}, status=400)
+        if report.batch is None:
+            return Response(
+                {
+                    "detail": "This file was already imported; nothing was added.",
+                    "import": ImportBatchSerializer(report.already_imported).data,
+                },
+                status=status.HTTP_200_OK,
+            )
+        return Response(ImportBatchSerializer(report.batch).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: ImportBatchSerializer})
+    @action(detail=True, methods=["post"])
+    def undo(self, request, pk=None, **kwargs):
+        batch = services.undo_import(self.get_object())
+        return Response(ImportBatchSerializer(batch).data)

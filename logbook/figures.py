@@ -191,7 +191,8 @@ def weekly(user, today):
     start = weeks[0]
     sets = LoggedSet.objects.filter(session__user=user, session__date__gte=start).exclude(kind=LoggedSet.Kind.WARMUP)
     by_muscle = (
-        sets.filter(exercise__isnull=False)
+        # An own exercise may name no muscle: it counts in tonnage, not in sets per muscle.
+        sets.filter(exercise__primary_muscles__isnull=False)
         .annotate(week=TruncWeek("session__date"), muscle=F("exercise__primary_muscles__name"))
         .values("week", "muscle")
         .annotate(sets=Sum(LoggedSet.objects.weighted_for_muscle()))

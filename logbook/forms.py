@@ -10,7 +10,7 @@ from exercises import widgets
 from exercises.models import Exercise
 from programs.models import Program
 
-from . import rules
+from . import importers, rules
 from .models import RPE_CHOICES, LoggedSet, Session
 from .units import exact, from_kg, to_kg
 
@@ -65,9 +65,10 @@ def parse_token(value):
         return None
 
 
-def exercise_library():
-    """The library, for the exercise select of every set row: one query, and its options written once a page."""
-    return widgets.ExerciseOptions(Exercise.objects.order_by("name"))
+def exercise_library(user=None):
+    """What the runner may log (the library and their own exercises), for the exercise select of every set
+    row: one query, and its options written once a page."""
+    return widgets.ExerciseOptions(Exercise.objects.loggable_by(user).order_by("name"))
 
 
 def to_decimal(value):
@@ -166,9 +167,13 @@ class SetForm(forms.Form):
     def as_row(self):
         """The LoggedSet fields this form stands for."""
         data = self.cleaned_data
+        exercise = data.get("exercise")
+        # The name a set came in under stays while it is logged as the same exercise; choosing another
+        # exercise for it drops the name.
+        same = exercise is None or str(getattr(exercise, "pk", "")) == str(self.initial.get("exercise") or "")
         return {
-            "exercise": data.get("exercise"),
-            "exercise_name": "" if data.get("exercise") else data.get("exercise_name") or "",
+            "exercise": exercise,
+            "exercise_name": (data.get("exercise_name") or "") if same else "",
             "reps": data.get("reps"),
             "duration_s": data.get("duration_s"),
             "load_kg": data.get("load"),
@@ -211,7 +216,7 @@ def set_initial(logged, unit):
     """Initial form data for an existing set, in the runner's unit."""
     return {
         "exercise": logged.exercise_id,
-        "exercise_name": "" if logged.exercise_id else logged.exercise_name,
+        "exercise_name": logged.exercise_name,
         "reps": logged.reps,
         "duration_s": logged.duration_s,
         "load": exact(logged.load_kg, unit),
@@ -233,30 +238,134 @@ class HistoryFilterForm(forms.Form):
         widget=widgets.Select(attrs={"class": "form-select"}),
     )
     exercise = forms.ModelChoiceField(
-        queryset=Exercise.objects.order_by("name").only("slug", "name"),
+        queryset=Exercise.objects.none(),
         to_field_name="slug",
         required=False,
         empty_label="Any exercise",
         widget=widgets.Select(attrs={"class": "form-select"}),
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exercise"].queryset = Exercise.objects.loggable_by(user).order_by("name").only("slug", "name")
+
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Strong CSV export", help_text="In Strong: Settings → Export data.")
+    file = forms.FileField(
+        label="Strong or Hevy CSV export",
+        help_text="In Strong: Settings → Export data. In Hevy: Settings → Export & import data → Export workouts.",
+    )
     unit = forms.ChoiceField(
         choices=[("kg", "kg"), ("lb", "lb")],
         label="Weights in the file are in",
-        help_text="Strong's current export has no unit column; older ones say so per row, which wins.",
+        help_text="Strong's current export has no unit column; a unit in the file's header or rows wins.",
+    )
+    distance_unit = forms.ChoiceField(
+        choices=[
+            ("", "Same as the weights: km with kg, miles with lb"),
+            ("km", "km"),
+            ("mi", "miles"),
+            ("m", "metres"),
+        ],
+        required=False,
+        label="Distances in the file are in",
+        help_text="Only for a plain “Distance” column; a unit in the header or rows wins.",
     )
 
-    MAX_BYTES = 10 * 1024 * 1024
+    MAX_BYTES = importers.MAX_BYTES
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("That file is over 10 MB; is it a Strong export?")
-        raw = upload.read()
         try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError("That file is not UTF-8 text; export it from Strong again.") from None
+            return importers.read_upload(self.cleaned_data["file"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class OwnExerciseForm(forms.ModelForm):
+    """Name, movement, muscles, equipment and sidedness of a runner's own exercise."""
+
+    class Meta:
+        model = Exercise
+        fields = ["name", "pattern", "primary_muscles", "equipment", "unilateral"]
+        labels = {
+            "primary_muscles": "Muscles worked",
+            "equipment": "Equipment (Bodyweight for a bodyweight move)",
+            "unilateral": "One side at a time",
+        }
+        widgets = {
+            "primary_muscles": forms.CheckboxSelectMultiple,
+            "equipment": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["primary_muscles"].required = False
+        self.fields["equipment"].required = False
+        self.fields["pattern"].initial = Exercise.Pattern.OTHER
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the exercise a name.")
+        return name
+
+    def details(self):
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "pattern": data["pattern"],
+            "unilateral": data["unilateral"],
+            "primary_muscles": list(data["primary_muscles"]),
+            "equipment": list(data["equipment"]),
+        }
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=Exercise.objects.none(), label="Merge into", empty_label="Choose an exercise"
+    )
+
+    def __init__(self, *args, exercise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = (
+            Exercise.objects.loggable_by(exercise.owner).exclude(pk=exercise.pk).order_by("owner", "name")
+        )
+        self.fields["into"].label_from_instance = lambda e: f"{e.name} (yours)" if e.owner_id else e.name
+
+
+NEW = "new"
+
+
+class ReviewForm(forms.Form):
+    """One choice per name in an upload: a library exercise, one of the runner's own, or a new own one."""
+
+    def __init__(self, *args, proposals, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = list(Exercise.objects.loggable_by(user).order_by("owner", "name").only("pk", "name", "owner"))
+        self.by_pk = {str(e.pk): e for e in options}
+        library = [(str(e.pk), e.name) for e in options if not e.owner_id]
+        own = [(str(e.pk), e.name) for e in options if e.owner_id]
+        self.rows = []
+        for number, proposal in enumerate(proposals.values()):
+            name = f"name_{number}"
+            choices = [(NEW, f"New exercise of yours: {proposal.name}")]
+            choices += [("Your exercises", own)] if own else []
+            choices += [("Library", library)]
+            self.fields[name] = forms.ChoiceField(
+                choices=choices,
+                initial=proposal.choice,
+                label=f"{proposal.name} ({proposal.sets} set{'s' if proposal.sets != 1 else ''})",
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.rows.append((proposal, name))
+
+    def bound_rows(self):
+        """(proposal, bound field) per name, for the page."""
+        return [(proposal, self[name]) for proposal, name in self.rows]
+
+    def choices(self):
+        """{source name: exercise, or None for a new own exercise}."""
+        return {
+            proposal.name: (None if self.cleaned_data[field] == NEW else self.by_pk[self.cleaned_data[field]])
+            for proposal, field in self.rows
+        }

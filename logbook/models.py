@@ -40,6 +40,68 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(models.Exists(LoggedSet.objects.filter(session=models.OuterRef("pk"), exercise=exercise)))
 
 
+class ImportBatch(models.Model):
+    """One uploaded file: a draft while the runner reviews its exercise names, then the sessions it added.
+
+    The draft keeps the file's text here (owned by the runner, keyed by a random id), so the confirming
+    request reads what was uploaded, never anything the browser sends back. Undo removes exactly the
+    sessions that point at the batch, and the own exercises it made that nothing else uses.
+    """
+
+    class Format(models.TextChoices):
+        STRONG = "strong", "Strong"
+        HEVY = "hevy", "Hevy"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Waiting for review"
+        DONE = "done", "Imported"
+        UNDONE = "undone", "Undone"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches")
+    file_name = models.CharField(max_length=200)
+    format = models.CharField(max_length=8, choices=Format.choices)
+    unit = models.CharField(max_length=2, choices=[("kg", "kg"), ("lb", "lb")])
+    distance_unit = models.CharField(max_length=2, choices=[("km", "km"), ("mi", "miles"), ("m", "metres")])
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.DRAFT)
+    text = models.TextField(blank=True, help_text="The uploaded file, kept until the import is confirmed.")
+    rows = models.PositiveIntegerField(default=0)
+    sessions_created = models.PositiveIntegerField(default=0)
+    sessions_already_there = models.PositiveIntegerField(default=0)
+    sets_created = models.PositiveIntegerField(default=0)
+    # Rows of the file not stored as sets, each with its line and reason; warnings; own exercises it made.
+    left_out = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    created_exercises = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "sha256"])]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_format_display()}, {self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("logbook:import_detail", args=[self.pk])
+
+
+class ExerciseNameMapping(models.Model):
+    """A runner's choice of exercise for a name in their Strong or Hevy files, remembered for the next import."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_mappings")
+    source_name = models.CharField(max_length=MAX_NAME)
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "source_name"], name="unique_mapping_per_name")]
+
+    def __str__(self):
+        return f"{self.source_name} → {self.exercise}"
+
+
 class Session(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="logged_sessions")
     date = models.DateField()
@@ -62,6 +124,9 @@ class Session(models.Model):
     client_token = models.UUIDField(default=uuid.uuid4, editable=False)
     # Identifies an imported workout, so importing the same file twice adds nothing.
     import_key = models.CharField(max_length=64, blank=True, editable=False)
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped by every edit (logbook.services.update_session): an edit made from an older version is refused.
@@ -129,16 +194,18 @@ class Session(models.Model):
 
     @property
     def title(self):
-        if self.name:
-            return self.name
-        if self.planned_session_id:
-            return f"{self.planned_session.enrollment.program.name} · {self.planned_session.workout.name}"
-        return "Training session"
+        if self.name or not self.planned_session_id:
+            return session_title(self.name, None, None)
+        return session_title("", self.planned_session.enrollment.program.name, self.planned_session.workout.name)
 
 
 class LoggedSetQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(session__user=user)
+
+    def missed(self):
+        """Missed attempts: a load and no rep completed."""
+        return self.filter(reps=0)
 
     def weighted_for_muscle(self):
         """A set's share of a muscle's weekly set count: a left or right set is half, so a pair counts once."""
@@ -149,8 +216,8 @@ class LoggedSetQuerySet(models.QuerySet):
         )
 
     def working(self):
-        """Sets that count for bests and records: warm-ups do not."""
-        return self.exclude(kind=LoggedSet.Kind.WARMUP)
+        """Sets that count for bests and records: warm-ups and missed attempts do not."""
+        return self.exclude(kind=LoggedSet.Kind.WARMUP).exclude(reps=0)
 
     def last_time(self, user, exercise_ids):
         """{exercise id: [sets]} from the runner's latest session holding each exercise, in two queries."""
@@ -198,8 +265,11 @@ class LoggedSet(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="sets")
     order = models.PositiveSmallIntegerField()
-    # Null only for an imported exercise the library does not know; its name is kept in exercise_name.
-    exercise = models.ForeignKey(Exercise, null=True, blank=True, on_delete=models.PROTECT, related_name="logged_sets")
+    # A library exercise or the runner's own. Null only for sets imported before own exercises existed.
+    # RESTRICT, not PROTECT: an exercise with sets cannot be deleted, unless its sets go in the same delete
+    # (an account deleted with its own exercises and its log).
+    exercise = models.ForeignKey(Exercise, null=True, blank=True, on_delete=models.RESTRICT, related_name="logged_sets")
+    # The name the set came in under (a Strong or Hevy name), kept even when it is linked to an exercise.
     exercise_name = models.CharField(max_length=MAX_NAME, blank=True)
     # The limits are logbook.rules' (checked there for every path, with messages); the constraints back them.
     reps = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -210,6 +280,8 @@ class LoggedSet(models.Model):
     rpe = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.WORKING)
     note = models.CharField(max_length=MAX_NOTE, blank=True)
+    # Sets sharing a number within a session were done as a superset (Hevy's superset_id).
+    superset = models.PositiveSmallIntegerField(null=True, blank=True)
     # Derived on save so progress pages aggregate in the database.
     volume_kg = models.DecimalField(max_digits=10, decimal_places=3, default=0, editable=False)
     e1rm_kg = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, editable=False)
@@ -229,8 +301,12 @@ class LoggedSet(models.Model):
                 condition=Q(reps__isnull=False) | Q(duration_s__isnull=False) | Q(distance_m__isnull=False),
                 name="set_has_reps_or_duration",
             ),
+            # 0 reps only for a missed attempt: a set to failure that did not come up.
             models.CheckConstraint(
-                condition=Q(reps__isnull=True) | Q(reps__gte=1, reps__lte=MAX_REPS), name="set_reps_1_1000"
+                condition=Q(reps__isnull=True)
+                | Q(reps__gte=1, reps__lte=MAX_REPS)
+                | Q(reps=0, kind="failure", load_kg__gt=0),
+                name="set_reps_1_1000_or_missed",
             ),
             models.CheckConstraint(
                 condition=Q(duration_s__isnull=True) | Q(duration_s__gte=1, duration_s__lte=MAX_DURATION_S),
@@ -258,6 +334,15 @@ class LoggedSet(models.Model):
     def exercise_label(self):
         return self.exercise.name if self.exercise_id else self.exercise_name
 
+    @property
+    def source_name(self):
+        """The name the runner knows the set by: its imported name, or the exercise's."""
+        return self.exercise_name or self.exercise_label
+
+    @property
+    def is_missed(self):
+        return self.reps == 0
+
     def describe(self):
         parts = []
         if self.reps:
@@ -276,14 +361,16 @@ class LoggedSet(models.Model):
         return 1
 
     def compute_derived(self):
-        load = self.load_kg or Decimal(0)
-        reps = self.reps or 0
-        self.volume_kg = load * reps * self.sides
-        self.contacts = reps * self.sides * ((self.exercise.ground_contacts_per_rep or 0) if self.exercise_id else 0)
-        if load > 0 and 1 <= reps <= E1RM_MAX_REPS:
-            self.e1rm_kg = round(epley(load, reps), 2)
-        else:
-            self.e1rm_kg = None
+        contacts_per_rep = (self.exercise.ground_contacts_per_rep or 0) if self.exercise_id else 0
+        self.volume_kg, self.contacts, self.e1rm_kg = derived(self.load_kg, self.reps, self.sides, contacts_per_rep)
+
+
+def derived(load_kg, reps, sides, contacts_per_rep):
+    """(volume kg, ground contacts, e1RM kg or None) of a set: what LoggedSet stores beside what was logged."""
+    load = load_kg or Decimal(0)
+    reps = reps or 0
+    e1rm = round(epley(load, reps), 2) if load > 0 and 1 <= reps <= E1RM_MAX_REPS else None
+    return load * reps * sides, reps * sides * contacts_per_rep, e1rm
 
 
 # "Best set": highest estimated one-rep max, then heaviest load, then most reps or longest hold.
@@ -325,6 +412,15 @@ class ExerciseStat(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.exercise}"
+
+
+def session_title(name, program, workout):
+    """A session's title: its name, else its program and workout, else a plain label."""
+    if name:
+        return name
+    if program:
+        return f"{program} · {workout}"
+    return "Training session"
 
 
 def epley(load, reps):

@@ -35,6 +35,7 @@ def set_problems(
     rpe=None,
     kind="working",
     note="",
+    superset=None,
 ):
     """What is wrong with one set, as {field: message}; empty when it can be saved."""
     found = {}
@@ -44,8 +45,12 @@ def set_problems(
         found["exercise_name"] = f"An exercise name is at most {MAX_NAME} characters."
     if reps is None and duration_s is None and distance_m is None:
         found["reps"] = "Enter the reps, or the seconds for a timed set."
-    if reps is not None and not 1 <= reps <= MAX_REPS:
+    if reps == 0 and kind == "failure" and load_kg:
+        pass  # a missed attempt: the load was tried and no rep came up
+    elif reps is not None and not 1 <= reps <= MAX_REPS:
         found["reps"] = f"Reps run from 1 to {MAX_REPS}."
+        if reps == 0 and load_kg:
+            found["reps"] = f"Reps run from 1 to {MAX_REPS}; 0 only for a missed attempt (a set to failure)."
     if duration_s is not None and not 1 <= duration_s <= MAX_DURATION_S:
         found["duration_s"] = f"A timed set runs from 1 second to {MAX_DURATION_S // 3600} hours."
     if distance_m is not None and not 0 <= distance_m <= MAX_DISTANCE_M:
@@ -60,6 +65,8 @@ def set_problems(
         found["rpe"] = "RPE runs from 6 to 10 in half steps (6, 6.5, … 10)."
     if kind not in KINDS:
         found["kind"] = "A set is a working set, a warm-up, a drop set or a set to failure."
+    if superset is not None and not 0 <= superset <= 1000:
+        found["superset"] = "A superset is numbered from 0 to 1000."
     if len(note or "") > MAX_NOTE:
         found["note"] = f"A note is at most {MAX_NOTE} characters."
     return found

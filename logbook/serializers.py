@@ -4,18 +4,24 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.fields import IntegerApiField, PlainNumbersSerializerMixin, SlugLookupField
-from exercises.models import Exercise
+from exercises import services as exercise_services
+from exercises.models import Equipment, Exercise, Muscle
 from programs.models import PlannedSession
 
-from . import rules, services
-from .models import LoggedSet, Session, e1rm_range
+from . import importers, rules, services
+from .models import ImportBatch, LoggedSet, Session, e1rm_range
 
 
 class ExerciseField(SlugLookupField):
-    """An exercise by slug, taken from the exercises the whole session names (one query, not one per set)."""
+    """An exercise by slug (the library's, or the runner's own), taken from the exercises the whole session
+    names (one query, not one per set)."""
 
     def __init__(self, **kwargs):
-        super().__init__(slug_field="slug", queryset=Exercise.objects.all(), **kwargs)
+        super().__init__(slug_field="slug", queryset=Exercise.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return Exercise.objects.loggable_by(getattr(request, "user", None))
 
     def to_internal_value(self, data):
         known = self.context.get("exercises_by_slug", {})
@@ -25,12 +31,37 @@ class ExerciseField(SlugLookupField):
 
 
 class LoggedSetSerializer(PlainNumbersSerializerMixin, serializers.ModelSerializer):
-    exercise = ExerciseField()
+    """A set. `exercise` is a slug (the library's or the runner's own; null only for a set imported before
+    own exercises existed); `name` what the set is called now; `exercise_name` the name it came in under
+    (a Strong or Hevy name; blank when logged here), kept as it is through every round trip; `own` whether
+    the exercise is the runner's own."""
+
+    exercise = ExerciseField(allow_null=True, required=False)
+    exercise_name = serializers.CharField(max_length=rules.MAX_NAME, required=False, allow_blank=True)
+    name = serializers.CharField(source="exercise_label", read_only=True)
+    own = serializers.SerializerMethodField()
 
     class Meta:
         model = LoggedSet
-        fields = ["exercise", "reps", "duration_s", "load_kg", "side", "rpe", "note", "kind"]
+        fields = [
+            "exercise",
+            "exercise_name",
+            "name",
+            "own",
+            "reps",
+            "duration_s",
+            "distance_m",
+            "load_kg",
+            "side",
+            "rpe",
+            "note",
+            "kind",
+            "superset",
+        ]
         extra_kwargs = {"kind": {"required": False}}
+
+    def get_own(self, obj) -> bool:
+        return bool(obj.exercise_id and obj.exercise.owner_id)
 
     def validate(self, attrs):
         # A PATCH skips missing fields, but a set is always written whole: the rules see every field.
@@ -72,17 +103,25 @@ class SessionSerializer(PlainNumbersSerializerMixin, serializers.ModelSerializer
         fields = [
             "id",
             "date",
+            "start_time",
             "name",
             "planned_session",
             "notes",
             "effort",
             "duration_min",
+            "distance_m",
             "sets",
             "created_at",
             "version",
             "client_token",
         ]
         read_only_fields = ["created_at"]
+
+    distance_m = serializers.SerializerMethodField(help_text="Total distance of the session's sets, in metres.")
+
+    def get_distance_m(self, obj) -> str | None:
+        distances = [s.distance_m for s in obj.ordered_sets if s.distance_m is not None]
+        return f"{sum(distances):.2f}" if distances else None
 
     def to_internal_value(self, data):
         rows = data.get("sets") if isinstance(data, Mapping) else None
@@ -93,7 +132,9 @@ class SessionSerializer(PlainNumbersSerializerMixin, serializers.ModelSerializer
                 # A slug holding a NUL can't be asked for (PostgreSQL refuses it); its field says "no such".
                 if isinstance(row, Mapping) and isinstance(row.get("exercise"), str) and "\x00" not in row["exercise"]
             }
-            self.context["exercises_by_slug"] = Exercise.objects.in_bulk(slugs, field_name="slug")
+            request = self.context.get("request")
+            loggable = Exercise.objects.loggable_by(getattr(request, "user", None))
+            self.context["exercises_by_slug"] = loggable.in_bulk(slugs, field_name="slug")
         return super().to_internal_value(data)
 
     def validate_date(self, value):
@@ -154,3 +195,83 @@ class ProgressSerializer(serializers.Serializer):
             "high_kg": str(figures[1]),
             "method": "Epley and Brzycki, sets of 10 or fewer",
         }
+
+
+class OwnExerciseSerializer(serializers.ModelSerializer):
+    """A runner's own exercise; `slug` is what a set names it by."""
+
+    primary_muscles = SlugLookupField(slug_field="slug", many=True, required=False, queryset=Muscle.objects.all())
+    equipment = SlugLookupField(slug_field="slug", many=True, required=False, queryset=Equipment.objects.all())
+    sets_logged = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Exercise
+        fields = ["id", "slug", "name", "pattern", "unilateral", "primary_muscles", "equipment", "sets_logged"]
+        read_only_fields = ["id", "slug"]
+
+    def get_sets_logged(self, obj) -> int:
+        counted = getattr(obj, "sets_logged", None)  # annotated on lists; counted after a write
+        return counted if counted is not None else obj.logged_sets.count()
+
+    def validate_name(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("Give the exercise a name.")
+        return value.strip()
+
+    def create(self, validated_data):
+        user = validated_data.pop("owner")
+        return exercise_services.create_own_exercise(user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return exercise_services.update_own_exercise(instance, **validated_data)
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "file_name",
+            "format",
+            "unit",
+            "distance_unit",
+            "status",
+            "rows",
+            "sessions_created",
+            "sessions_already_there",
+            "sets_created",
+            "left_out",
+            "warnings",
+            "created_exercises",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    """An upload: the file, its units, and optional {source name: exercise slug, or "new"} choices."""
+
+    file = serializers.FileField()
+    unit = serializers.ChoiceField(choices=["kg", "lb"])
+    distance_unit = serializers.ChoiceField(choices=["", "km", "mi", "m"], required=False, default="")
+    mappings = serializers.JSONField(required=False, default=dict)
+
+    def validate_file(self, upload):
+        try:
+            return importers.read_upload(upload)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def validate_mappings(self, value):
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise serializers.ValidationError('An object of {"source name": "exercise slug" or "new"}.')
+        if len(value) > 2000:
+            raise serializers.ValidationError("At most 2,000 names.")
+        user = self.context["request"].user
+        if any("\x00" in k or "\x00" in v for k, v in value.items()):
+            raise serializers.ValidationError("Names and slugs hold no NUL characters.")
+        slugs = {v for v in value.values() if v != "new"}
+        found = Exercise.objects.loggable_by(user).in_bulk(slugs, field_name="slug")
+        if missing := sorted(slugs - set(found)):
+            raise serializers.ValidationError(f"No such exercise: {', '.join(missing[:10])}.")
+        return {name: (None if slug == "new" else found[slug]) for name, slug in value.items()}

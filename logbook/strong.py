@@ -1,27 +1,35 @@
-"""Strong app CSV: export the log in Strong's column layout, and import Strong exports.
+"""Strong app CSV: export the log in Strong's column layout, and read Strong exports.
 
-Real exports are messy (see shared/strong-samples): semicolon or comma separated, units in the
-header, per row or nowhere, set orders W/D/F, Rest Timer and Note rows, duplicate rows, literal
-"\\n" in notes, durations like "1h 5m". The importer keeps every set it can read, keeps sets of
-exercises the library does not know under their Strong names, and rejects the whole file with
-row-level messages when a row is garbage.
+Real exports are messy (see tests/data/strong-samples): semicolon or comma separated, units in the
+header, per row or nowhere, set orders W/D/F, Rest Timer and Note rows, identical rows that are distinct
+sets, missed attempts (a weight and 0 reps), literal "\\n" in notes, durations like "1h 5m". The parser
+keeps every set under its Strong name, lists every row it leaves out with the reason, and rejects the
+whole file with row-level messages when a row is garbage.
 """
 
 import csv
-import hashlib
 import io
 import re
-import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 
 from exercises.models import Exercise
 
 from . import rules, services
+from .importers import (
+    ImportReport,
+    ParsedWorkout,
+    checked_rpe,
+    decimal,
+    neutralise,
+    restore,
+    to_metres,
+    what_was_done,
+    workout_key,
+)
 from .models import LoggedSet
 from .units import exact, to_kg
 
@@ -61,7 +69,6 @@ COLUMNS = {
 REQUIRED = ["date", "workout", "exercise", "set_order", "weight", "reps"]
 KINDS = {"W": LoggedSet.Kind.WARMUP, "D": LoggedSet.Kind.DROP, "F": LoggedSet.Kind.FAILURE}
 KIND_CODES = {v: k for k, v in KINDS.items()}
-NOT_SETS = {"rest timer", "note"}
 # The file's column for each field of a set, to say where a rule was broken.
 COLUMN_OF = {
     "exercise": "Exercise Name",
@@ -73,125 +80,13 @@ COLUMN_OF = {
     "rpe": "RPE",
     "note": "Notes",
 }
-METRES = {"m": 1, "meters": 1, "km": 1000, "mi": 1609.344, "miles": 1609.344, "ft": 0.3048, "yd": 0.9144}
 # A set's side travels as a "[L]" or "[R]" at the start of its note (Strong has no side column).
 SIDE_RE = re.compile(r"^\[([LR])\](?: |$)")
 SIDES = {"L": LoggedSet.Side.LEFT, "R": LoggedSet.Side.RIGHT}
 SIDE_CODES = {v: k for k, v in SIDES.items()}
 EFFORT_RE = re.compile(r"\s*\[effort (\d{1,2})/10\]\s*$")
-
-# Strong's own names for moves the library holds under another name.
-STRONG_NAMES = {
-    "squat barbell": "back-squat",
-    "squat": "back-squat",
-    "front squat barbell": "back-squat",
-    "goblet squat kettlebell": "goblet-squat",
-    "goblet squat dumbbell": "goblet-squat",
-    "deadlift barbell": "conventional-deadlift",
-    "deadlift dumbbell": "conventional-deadlift",
-    "trap bar deadlift": "conventional-deadlift",
-    "romanian deadlift barbell": "romanian-deadlift",
-    "romanian deadlift dumbbell": "romanian-deadlift",
-    "stiff leg deadlift": "stiff-legged-deadlift",
-    "single leg romanian deadlift": "single-leg-romanian-deadlift",
-    "bulgarian split squat": "rear-foot-elevated-split-squat",
-    "hip thrust barbell": "hip-thrust",
-    "glute bridge": "glute-bridge",
-    "lunge dumbbell": "forward-lunge",
-    "lunge barbell": "forward-lunge",
-    "lunge": "forward-lunge",
-    "walking lunge": "walking-lunge",
-    "reverse lunge": "reverse-lunge",
-    "step up": "step-up",
-    "box jump": "box-jump",
-    "jump squat": "squat-jump",
-    "lying leg curl machine": "hamstring-curl",
-    "seated leg curl machine": "hamstring-curl",
-    "leg curl": "hamstring-curl",
-    "back extension": "hamstring-extension",
-    "standing calf raise": "standing-calf-raise",
-    "standing calf raise machine": "standing-calf-raise",
-    "standing calf raise dumbbell": "standing-calf-raise",
-    "seated calf raise": "bent-knee-calf-raise",
-    "seated calf raise machine": "bent-knee-calf-raise",
-    "seated calf raise plate loaded": "bent-knee-calf-raise",
-    "calf press on seated machine": "bent-knee-calf-raise",
-    "bench press barbell": "bench-press",
-    "bent over row barbell": "bent-over-row",
-    "upright row barbell": "upright-row",
-    "upright row band": "upright-row",
-    "push up": "press-up",
-    "russian twist": "medicine-ball-russian-twist",
-    "plank": "plank",
-    "sit up": "sit-up",
-    "triceps dip": "triceps-dip",
-    "bench dip": "triceps-dip",
-}
-
-
-def normalise(name):
-    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-class ExerciseMatcher:
-    """Find a library exercise for a Strong exercise name, by name, alias or Strong's own name."""
-
-    def __init__(self):
-        self.index = {}
-        for exercise in Exercise.objects.all():
-            for name in [exercise.name, exercise.slug, *exercise.alias_list]:
-                self.index.setdefault(normalise(name), exercise)
-        by_slug = {e.slug: e for e in self.index.values()}
-        for strong, slug in STRONG_NAMES.items():
-            if slug in by_slug:
-                self.index.setdefault(strong, by_slug[slug])
-
-    def __call__(self, name):
-        key = normalise(name)
-        if key in self.index:
-            return self.index[key]
-        bare = normalise(re.sub(r"\([^)]*\)", " ", name or ""))
-        return self.index.get(bare)
-
-
-@dataclass
-class ImportReport:
-    sessions_created: int = 0
-    sessions_already_there: int = 0
-    sets_created: int = 0
-    rows_not_sets: int = 0
-    duplicate_rows: int = 0
-    empty_rows: int = 0
-    unknown: Counter = field(default_factory=Counter)
-    warnings: list = field(default_factory=list)
-    errors: list = field(default_factory=list)  # (line, column, message)
-
-    @property
-    def ok(self):
-        return not self.errors
-
-    @property
-    def unknown_names(self):
-        """(name, sets) most common first; templates can't call Counter.most_common (they look up a key)."""
-        return self.unknown.most_common()
-
-
-def _decimal(text):
-    text = (text or "").strip()
-    if text == "":
-        return None
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # decimal comma from semicolon-separated locales
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"“{text}” is not a number") from None
-    if not value.is_finite():
-        raise ValueError(f"“{text}” is not a number")
-    if value.adjusted() >= 7:  # no column of a training log holds ten million of anything
-        raise ValueError(f"“{text}” is too large")
-    return value
+# The export writes distances in the runner's units: km beside kg, miles beside lb (as Strong does).
+DISTANCE_UNIT = {"kg": ("km", Decimal(1000), Decimal("0.00001")), "lb": ("mi", Decimal("1609.344"), Decimal("1e-8"))}
 
 
 def parse_duration(text):
@@ -221,22 +116,9 @@ def _header_map(header):
     return found
 
 
-@dataclass
-class ParsedWorkout:
-    line: int  # where it starts in the file
-    key: str
-    date: object
-    start_time: object
-    name: str
-    duration_min: int | None
-    notes: str
-    effort: int | None
-    sets: list
-
-
-def parse(text, default_unit="kg"):
+def parse(text, default_unit="kg", distance_unit="km"):
     """Read a Strong CSV into workouts; problems go into the report (errors reject the file)."""
-    report = ImportReport()
+    report = ImportReport(format="strong")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -247,7 +129,7 @@ def parse(text, default_unit="kg"):
         report.errors.append((1, "file", "The file is empty."))
         return [], report
     except csv.Error as exc:
-        report.errors.append((1, "header", f"This can't be read as CSV ({exc}). Is this a Strong export?"))
+        report.errors.append((1, "header", f"This can't be read as CSV ({exc}). Is this a Strong or Hevy export?"))
         return [], report
     columns = _header_map(header)
     missing = [name for name in REQUIRED if name not in columns]
@@ -271,12 +153,12 @@ def parse(text, default_unit="kg"):
     elif "lb" in weight_key:
         header_unit = "lb"
     distance_key = columns.get("distance", (None, ""))[1]
-    header_distance = {"distance (km)": "km", "distance (miles)": "mi"}.get(distance_key, "m")
+    header_distance = {"distance (km)": "km", "distance (miles)": "mi", "distance (meters)": "m", "distance (m)": "m"}
+    header_distance = header_distance.get(distance_key, distance_unit)
     duration_in_seconds = columns.get("duration", (None, ""))[1] == "duration (sec)"
-    matcher = ExerciseMatcher()
     workouts = {}
-    seen_rows = set()
     today = timezone.localdate()
+    pending_notes = {}  # workout key → text of its Note rows
 
     def cell(row, name):
         if name not in columns:
@@ -288,6 +170,7 @@ def parse(text, default_unit="kg"):
         line = reader.line_num
         if not any(c.strip() for c in row):
             continue
+        report.rows += 1
         if any("\x00" in c for c in row):
             report.errors.append((line, "row", "Holds a NUL character, which no Strong export has."))
             continue
@@ -295,16 +178,26 @@ def parse(text, default_unit="kg"):
             report.errors.append((line, "row", f"Has {len(row)} fields where the header has {len(header)}."))
             continue
         order = cell(row, "set_order")
-        exercise_name = cell(row, "exercise")
-        if order.lower() in NOT_SETS or exercise_name.lower() in NOT_SETS:
-            report.rows_not_sets += 1
+        exercise_name = restore(cell(row, "exercise"))
+        raw_date = cell(row, "date")
+        workout_name = restore(cell(row, "workout"))
+        key = workout_key(raw_date, workout_name, cell(row, "number"))
+        if order.lower() == "rest timer" or exercise_name.lower() == "rest timer":
+            report.leave_out(line, "A rest timer, not a set.")
+            continue
+        if order.lower() == "note" or exercise_name.lower() == "note":
+            text_of_note = restore(cell(row, "notes")).replace("\\n", "\n")
+            if text_of_note:
+                pending_notes.setdefault(key, []).append(text_of_note)
+                report.leave_out(line, "A note row, not a set; its text is added to the workout's notes.")
+            else:
+                report.leave_out(line, "An empty note row, not a set.")
             continue
         errors_before = len(report.errors)
 
         def bad(column, message, line=line):
             report.errors.append((line, column, message))
 
-        raw_date = cell(row, "date")
         when = None
         for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
             try:
@@ -319,14 +212,17 @@ def parse(text, default_unit="kg"):
         if not exercise_name:
             bad("Exercise Name", "Empty exercise name.")
         kind = LoggedSet.Kind.WORKING
+        numbered = False
         if order.upper() in KINDS:
             kind = KINDS[order.upper()]
-        elif not re.fullmatch(r"\d+(\.0)?", order):
+        elif re.fullmatch(r"\d+(\.0)?", order):
+            numbered = True
+        else:
             bad("Set Order", f"“{order}” is not a set number or W, D, F.")
 
         def number(name, column, row=row):
             try:
-                return _decimal(cell(row, name))
+                return decimal(cell(row, name))
             except ValueError as exc:
                 bad(column, str(exc) + ".")
                 return None
@@ -349,41 +245,23 @@ def parse(text, default_unit="kg"):
         if reps is not None:
             if reps != reps.to_integral():
                 bad("Reps", f"“{reps}” is not a whole number of reps.")
-            reps = int(reps) or None
+            reps = int(reps)
         if seconds is not None:
             seconds = int(seconds) or None
         if distance is not None:
-            factor = METRES.get(cell(row, "distance_unit").lower() or header_distance, 1)
-            distance = (distance * Decimal(str(factor))).quantize(Decimal("0.01")) or None
-        note = cell(row, "notes").replace("\\n", "\n")
-        if rpe is not None and rpe not in rules.RPE_VALUES:
-            if rpe != 0:
-                report.warnings.append(f"Line {line}: RPE {rpe} is outside 6–10; kept in the set's note.")
-                note = f"{note} (RPE {rpe})".strip()
-            rpe = None
+            distance = to_metres(distance, cell(row, "distance_unit").lower() or header_distance)
+        note = restore(cell(row, "notes")).replace("\\n", "\n")
+        rpe, note = checked_rpe(report, line, rpe, note)
         if len(report.errors) > errors_before:
             continue
-        if reps is None and seconds is None and distance is None:
-            report.empty_rows += 1
+        if (done := what_was_done(report, line, reps, load_kg, seconds, distance, kind)) is None:
             continue
-        signature = tuple(row)
-        if signature in seen_rows:
-            report.duplicate_rows += 1
-            continue
-        seen_rows.add(signature)
-
-        exercise = matcher(exercise_name)
+        reps, kind = done
         side = LoggedSet.Side.BOTH
         if match := SIDE_RE.match(note):  # "[L] note", or just "[L]" once the cell is stripped
             note, side = note[match.end() :], SIDES[match.group(1)]
-        if exercise is None:
-            report.unknown[exercise_name] += 1
-        elif not exercise.unilateral:
-            side = LoggedSet.Side.BOTH
-
         logged = {
-            "exercise": exercise,
-            "exercise_name": "" if exercise else exercise_name[: rules.MAX_NAME],
+            "exercise_name": exercise_name[: rules.MAX_NAME],
             "reps": reps,
             "duration_s": seconds,
             "distance_m": distance,
@@ -397,20 +275,17 @@ def parse(text, default_unit="kg"):
             for name, message in problems.items():
                 bad(COLUMN_OF.get(name, name), message)
             continue
-        workout_name = cell(row, "workout")
-        key_text = f"{raw_date}|{workout_name}|{cell(row, 'number')}"
-        key = hashlib.sha256(key_text.encode()).hexdigest()[:40]
         if key not in workouts:
             duration = None
             try:
                 raw = cell(row, "duration")
-                duration = round(int(_decimal(raw) or 0) / 60) or None if duration_in_seconds else parse_duration(raw)
+                duration = round(int(decimal(raw) or 0) / 60) or None if duration_in_seconds else parse_duration(raw)
             except ValueError:
                 report.warnings.append(f"Line {line}: workout duration “{cell(row, 'duration')}” was not understood.")
             if duration is not None and not 1 <= duration <= 24 * 60:
                 report.warnings.append(f"Line {line}: workout duration of {duration} minutes ignored as implausible.")
                 duration = None
-            notes = cell(row, "workout_notes").replace("\\n", "\n")
+            notes = restore(cell(row, "workout_notes")).replace("\\n", "\n")
             effort = None
             if match := EFFORT_RE.search(notes):
                 effort = int(match.group(1)) if 1 <= int(match.group(1)) <= 10 else None
@@ -426,7 +301,14 @@ def parse(text, default_unit="kg"):
                 effort=effort,
                 sets=[],
             )
-        workouts[key].sets.append(logged)
+        workout = workouts[key]
+        workout.sets.append(logged)
+        workout.lines.append(line)
+        workout.signatures.append(tuple(row))
+        workout.numbered.append(numbered)
+    for key, texts in pending_notes.items():
+        if key in workouts:
+            workouts[key].notes = "\n".join([workouts[key].notes, *texts]).strip()
     return list(workouts.values()), report
 
 
@@ -442,40 +324,32 @@ def _rows(reader, report):
             return
 
 
-def import_csv(user, text, default_unit="kg"):
-    """Import a Strong CSV for `user`. All or nothing: any error and nothing is saved."""
-    workouts, report = parse(text, default_unit)
-    if report.errors:
+def import_csv(user, text, default_unit="kg", *, distance_unit="", file_name="import.csv", choices=None):
+    """Import a Strong or Hevy CSV for `user` in one step (the page adds a review between the two).
+
+    All or nothing: any error and nothing is saved. `choices` maps source names to exercises (or None
+    for a new own exercise); names without a choice take their proposal.
+    """
+    draft = services.draft_import(user, text, unit=default_unit, distance_unit=distance_unit, file_name=file_name)
+    return finish(draft, choices or {})
+
+
+def finish(draft, choices):
+    """Commit a draft (see services.commit_import) and fill its report with what was saved."""
+    report = draft.report
+    if not report.ok:
         return report
-    if not workouts:
-        report.errors.append((1, "file", "No sets were found in the file."))
+    if draft.batch is None:  # this very file was imported before
+        report.sessions_already_there = len(draft.workouts)
         return report
-    for workout in workouts:
-        if problem := rules.sets_problem(len(workout.sets)):
-            report.errors.append(
-                (workout.line, "workout", f"{workout.name or 'A workout'} on {workout.date}: {problem}")
-            )
-    if report.errors:
-        return report
-    result = services.import_sessions(
-        user,
-        [
-            {
-                "date": w.date,
-                "start_time": w.start_time,
-                "name": w.name,
-                "notes": w.notes,
-                "effort": w.effort,
-                "duration_min": w.duration_min,
-                "import_key": w.key,
-                "sets": w.sets,
-            }
-            for w in workouts
-        ],
+    batch = services.commit_import(draft.batch, choices, workouts=draft.workouts, report=report)
+    report.batch = batch
+    report.sessions_created = batch.sessions_created
+    report.sessions_already_there = batch.sessions_already_there
+    report.sets_created = batch.sets_created
+    report.own_created = list(
+        Exercise.objects.filter(pk__in=batch.created_exercises).order_by("name").values_list("name", flat=True)
     )
-    report.sessions_created = result.sessions_created
-    report.sessions_already_there = result.sessions_already_there
-    report.sets_created = result.sets_created
     return report
 
 
@@ -504,17 +378,28 @@ def _unique_stamp(stamp, title, used):
     return stamp
 
 
+def _distance(metres, unit):
+    if metres is None:
+        return ""
+    _, factor, step = DISTANCE_UNIT[unit]
+    return _number((Decimal(metres) / factor).quantize(step))
+
+
 def export_rows(sessions, unit):
-    """Strong-layout rows (lists) for the given sessions, sets prefetched in order."""
+    """Strong-layout rows (lists) for the given sessions (`logbook.exports.sessions`).
+
+    Text a spreadsheet would run as a formula is neutralised; the importer reads it back to the same text.
+    """
     used = set()
     for session in sessions:
         when = session.start_time or timezone.localtime(session.created_at).time().replace(microsecond=0)
         stamp = _unique_stamp(datetime.combine(session.date, when), session.title, used)
         date = f"{stamp:%Y-%m-%d %H:%M:%S}"
-        workout_notes = session.notes + (f" [effort {session.effort}/10]" if session.effort else "")
+        workout_notes = neutralise(session.notes + (f" [effort {session.effort}/10]" if session.effort else ""))
+        title = neutralise(session.title)
         counters = Counter()
-        for logged in session.sets.all():
-            name = logged.exercise.name if logged.exercise_id else logged.exercise_name
+        for logged in session.sets:
+            name = logged.export_name
             if logged.kind == LoggedSet.Kind.WORKING:
                 counters[name] += 1
                 order = str(counters[name])
@@ -525,15 +410,15 @@ def export_rows(sessions, unit):
             weight = exact(logged.load_kg, unit)  # "225" lb, not "224.9994": still the same grams back
             yield [
                 date,
-                session.title,
+                title,
                 _duration(session.duration_min),
-                name,
+                neutralise(name),
                 order,
                 weight or "",
                 _number(logged.reps),
-                _number(logged.distance_m),
+                _distance(logged.distance_m, unit),
                 _number(logged.duration_s),
-                note,
+                neutralise(note),
                 workout_notes,
                 _number(logged.rpe),
             ]

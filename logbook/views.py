@@ -13,21 +13,25 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from exercises import services as exercise_services
 from exercises.models import Exercise
 from programs import runweek
 from programs.models import Enrollment, PlannedSession, Prescription
 
-from . import figures, services, strong
+from . import exports, figures, importers, services, strong
 from .forms import (
     HistoryFilterForm,
     ImportForm,
+    MergeForm,
+    OwnExerciseForm,
+    ReviewForm,
     SessionForm,
     SetFormSet,
     exercise_library,
     parse_token,
     set_initial,
 )
-from .models import LoggedSet, Session
+from .models import ImportBatch, LoggedSet, Session
 from .units import exact, from_kg
 
 
@@ -84,7 +88,7 @@ def today(request):
 @require_safe
 def session_list(request):
     """The runner's sessions, newest first, filterable by program and exercise."""
-    form = HistoryFilterForm(request.GET or None)
+    form = HistoryFilterForm(request.GET or None, user=request.user)
     sessions = Session.objects.for_user(request.user).select_related(
         "planned_session__enrollment__program", "planned_session__workout"
     )
@@ -152,7 +156,7 @@ def session_create(request, planned_pk=None):
         ids = [p.exercise_id for p in planned.workout.prescriptions.all()]
         rows, hints = plan_initial(planned, unit, LoggedSet.objects.last_time(request.user, ids))
         form.initial["name"] = f"{planned.enrollment.program.name} · {planned.workout.name}"
-    library = exercise_library()
+    library = exercise_library(request.user)
     if request.POST and "add_set" in request.POST:
         formset = add_row(request, unit, library)
     else:
@@ -237,7 +241,7 @@ def session_update(request, pk):
     unit = unit_of(request)
     session = get_object_or_404(Session, pk=pk, user=request.user)
     form = SessionForm(request.POST or None, instance=session)
-    library = exercise_library()
+    library = exercise_library(request.user)
     if request.POST and "add_set" in request.POST:
         formset = add_row(request, unit, library)
     else:
@@ -278,64 +282,72 @@ class Echo:
         return value
 
 
-def user_sessions_for_export(user):
-    return (
-        Session.objects.for_user(user)
-        .select_related("planned_session__enrollment__program", "planned_session__workout")
-        .prefetch_related(Prefetch("sets", queryset=LoggedSet.objects.select_related("exercise").order_by("order")))
-        .order_by("date", "id")
-    )
+def chunked(lines, size=64 * 1024):
+    """Join small strings into chunks of about `size` characters: one write per chunk, not per row."""
+    buffer, length = [], 0
+    for line in lines:
+        buffer.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(buffer)
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer)
 
 
 @login_required
 @require_safe
 def export_csv(request):
-    """The whole log as CSV in the Strong app's column layout, loads in the runner's unit."""
+    """The whole log as CSV in the Strong app's column layout, loads in the runner's unit, streamed."""
     writer = csv.writer(Echo())
-    sessions = user_sessions_for_export(request.user).iterator(chunk_size=200)
+    sessions = exports.sessions(request.user)
+    unit = unit_of(request)
 
     def rows():
         yield writer.writerow(strong.EXPORT_COLUMNS)
-        for row in strong.export_rows(sessions, unit_of(request)):
+        for row in strong.export_rows(sessions, unit):
             yield writer.writerow(row)
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(chunked(rows()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="legwork-{timezone.localdate()}.csv"'
     return response
 
 
-def export_document(user):
-    sessions = []
-    for s in user_sessions_for_export(user).iterator(chunk_size=200):
-        sessions.append(
+def export_session(s):
+    """One session of the JSON export, with every set under its exercise and the name it was logged as."""
+    return {
+        "id": s.id,
+        "date": s.date,
+        "start_time": s.start_time,
+        "name": s.name,
+        "title": s.title,
+        "notes": s.notes,
+        "effort": s.effort,
+        "duration_min": s.duration_min,
+        "planned_session": s.planned_session_id,
+        "program": s.program_slug,
+        "sets": [
             {
-                "id": s.pk,
-                "date": s.date,
-                "start_time": s.start_time,
-                "name": s.name,
-                "title": s.title,
-                "notes": s.notes,
-                "effort": s.effort,
-                "duration_min": s.duration_min,
-                "planned_session": s.planned_session_id,
-                "program": s.planned_session.enrollment.program.slug if s.planned_session_id else None,
-                "sets": [
-                    {
-                        "exercise": x.exercise.slug if x.exercise_id else None,
-                        "exercise_name": x.exercise_label,
-                        "kind": x.kind,
-                        "reps": x.reps,
-                        "duration_s": x.duration_s,
-                        "distance_m": x.distance_m,
-                        "load_kg": x.load_kg,
-                        "side": x.side,
-                        "rpe": x.rpe,
-                        "note": x.note,
-                    }
-                    for x in s.sets.all()
-                ],
+                "exercise": x.exercise[0] if x.exercise else None,
+                "own": bool(x.exercise and x.exercise[2]),
+                "name": x.label,
+                "exercise_name": x.export_name,
+                "kind": x.kind,
+                "reps": x.reps,
+                "duration_s": x.duration_s,
+                "distance_m": x.distance_m,
+                "load_kg": x.load_kg,
+                "side": x.side,
+                "rpe": x.rpe,
+                "superset": x.superset,
+                "note": x.note,
             }
-        )
+            for x in s.sets
+        ],
+    }
+
+
+def export_head(user):
     profile = user.profile
     return {
         "exported_at": timezone.now(),
@@ -351,40 +363,194 @@ def export_document(user):
             {"program": e.program.slug, "start_date": e.start_date, "weekdays": e.weekdays, "status": e.status}
             for e in user.enrollments.select_related("program")
         ],
-        "sessions": sessions,
+        "own_exercises": [
+            {
+                "slug": e.slug,
+                "name": e.name,
+                "pattern": e.pattern,
+                "unilateral": e.unilateral,
+                "muscles": [m.slug for m in e.primary_muscles.all()],
+                "equipment": [q.slug for q in e.equipment.all()],
+            }
+            for e in Exercise.objects.owned_by(user).prefetch_related("primary_muscles", "equipment").order_by("name")
+        ],
     }
+
+
+def export_lines(user):
+    """The JSON document in pieces: the head, then one session at a time, read in chunks."""
+    head = json.dumps(export_head(user), cls=DjangoJSONEncoder, indent=1)
+    yield head[:-2] + ',\n "sessions": ['
+    for number, session in enumerate(exports.sessions(user)):
+        yield ("," if number else "") + "\n  " + json.dumps(export_session(session), cls=DjangoJSONEncoder)
+    yield "\n ]\n}\n"
+
+
+def export_document(user):
+    """The whole JSON export as a Python object (tests and the API read it whole)."""
+    return json.loads("".join(export_lines(user)))
 
 
 @login_required
 @require_safe
 def export_json(request):
-    """The whole log, settings and enrolments as one JSON document."""
-    body = json.dumps(export_document(request.user), cls=DjangoJSONEncoder, indent=1)
-    response = StreamingHttpResponse([body], content_type="application/json")
+    """The whole log, settings, own exercises and enrolments as one JSON document, streamed."""
+    response = StreamingHttpResponse(chunked(export_lines(request.user)), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="legwork-{timezone.localdate()}.json"'
     return response
 
 
 @login_required
-def import_strong(request):
-    """Import a Strong CSV: all or nothing, unknown exercises kept under their Strong names and reported."""
+def import_upload(request):
+    """Upload a Strong or Hevy CSV: it is read and checked, then its exercise names are reviewed."""
     form = ImportForm(request.POST or None, request.FILES or None, initial={"unit": unit_of(request)})
     report = None
     if form.is_valid():
-        report = strong.import_csv(request.user, form.cleaned_data["file"], form.cleaned_data["unit"])
-        if report.ok:
-            messages.success(
+        upload = request.FILES["file"]
+        draft = services.draft_import(
+            request.user,
+            form.cleaned_data["file"],
+            unit=form.cleaned_data["unit"],
+            distance_unit=form.cleaned_data["distance_unit"],
+            file_name=upload.name,
+        )
+        report = draft.report
+        if draft.batch is not None:
+            return redirect("logbook:import_review", pk=draft.batch.pk)
+        if report.already_imported is not None:
+            when = timezone.localtime(report.already_imported.created_at)
+            messages.info(
                 request,
-                f"Imported {report.sessions_created} session{pluralize(report.sessions_created)} "
-                f"with {report.sets_created} set{pluralize(report.sets_created)}"
-                + (
-                    f"; {report.sessions_already_there} were already in your log"
-                    if report.sessions_already_there
-                    else ""
-                )
-                + ".",
+                f"You already imported this file on {when:%-d %b %Y}; nothing was added. "
+                "To import it again (say, with another unit), undo that import first.",
             )
+            return redirect(report.already_imported.get_absolute_url())
     return render(request, "logbook/import.html", {"form": form, "report": report})
+
+
+@login_required
+def import_review(request, pk):
+    """Each exercise name of the upload with what it will be logged as; confirming saves the import."""
+    batch = get_object_or_404(ImportBatch, pk=pk, user=request.user, status=ImportBatch.Status.DRAFT)
+    workouts, report = importers.parse(batch.text, batch.unit, batch.distance_unit)
+    if not report.ok:  # cannot happen for a stored draft unless the parser changed since
+        messages.error(request, "That upload can no longer be read; upload it again.")
+        return redirect("logbook:import")
+    proposals = importers.propose(request.user, report.names)
+    form = ReviewForm(request.POST or None, proposals=proposals, user=request.user)
+    if form.is_valid():
+        try:
+            done = strong.finish(services.Draft(batch, workouts, report), form.choices())
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("logbook:imports")
+        messages.success(
+            request,
+            f"Imported {done.sessions_created} session{pluralize(done.sessions_created)} "
+            f"with {done.sets_created} set{pluralize(done.sets_created)}"
+            + (f"; {done.sessions_already_there} were already in your log" if done.sessions_already_there else "")
+            + ".",
+        )
+        return redirect(done.batch.get_absolute_url())
+    context = {"batch": batch, "report": report, "form": form, "sessions": len(workouts)}
+    return render(request, "logbook/import_review.html", context)
+
+
+@login_required
+@require_safe
+def import_list(request):
+    """Every import of the runner, newest first, with what each added."""
+    batches = ImportBatch.objects.filter(user=request.user).exclude(status=ImportBatch.Status.DRAFT).defer("text")
+    page = Paginator(batches, 20).get_page(request.GET.get("page"))
+    return render(request, "logbook/import_list.html", {"page": page})
+
+
+@login_required
+def import_detail(request, pk):
+    """One import: its counts, the own exercises it made, and every row it left out with the reason."""
+    batch = get_object_or_404(ImportBatch.objects.defer("text"), pk=pk, user=request.user)
+    if batch.status == ImportBatch.Status.DRAFT:
+        return redirect("logbook:import_review", pk=batch.pk)
+    created = Exercise.objects.owned_by(request.user).filter(pk__in=batch.created_exercises).order_by("name")
+    return render(request, "logbook/import_detail.html", {"batch": batch, "created": created})
+
+
+@login_required
+def import_undo(request, pk):
+    """Undo an import after asking: exactly its sessions go, and the own exercises only it used."""
+    batch = get_object_or_404(ImportBatch.objects.defer("text"), pk=pk, user=request.user)
+    if request.method == "POST":
+        try:
+            services.undo_import(batch)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.info(request, f"Undone: the {batch.sessions_created} sessions from {batch.file_name} are gone.")
+        return redirect("logbook:imports")
+    return render(request, "logbook/import_confirm_undo.html", {"batch": batch})
+
+
+# ---------------------------------------------------------------- own exercises
+
+
+@login_required
+def own_exercise_list(request):
+    """The runner's own exercises with how much is logged under each; a form to add one."""
+    form = OwnExerciseForm(request.POST or None)
+    if form.is_valid():
+        exercise = exercise_services.create_own_exercise(request.user, **form.details())
+        messages.success(request, f"Added {exercise.name}. It is in the log form's exercise list now.")
+        return redirect("logbook:own_exercises")
+    exercises = Exercise.objects.owned_by(request.user).annotate(sets_logged=Count("logged_sets")).order_by("name")
+    page = Paginator(exercises, 50).get_page(request.GET.get("page"))
+    return render(request, "logbook/own_exercise_list.html", {"page": page, "form": form})
+
+
+@login_required
+def own_exercise(request, pk):
+    """Change an own exercise's name, movement, muscles, equipment or sidedness."""
+    exercise = get_object_or_404(Exercise, pk=pk, owner=request.user)
+    form = OwnExerciseForm(request.POST or None, instance=exercise)
+    if form.is_valid():
+        exercise_services.update_own_exercise(exercise, **form.details())
+        messages.success(request, f"Saved {exercise.name}.")
+        return redirect("logbook:own_exercises")
+    sets = LoggedSet.objects.filter(exercise=exercise).count()
+    return render(request, "logbook/own_exercise_form.html", {"exercise": exercise, "form": form, "sets": sets})
+
+
+@login_required
+def own_exercise_delete(request, pk):
+    """Delete an own exercise nothing is logged under; one with sets is refused, with the way to merge it."""
+    exercise = get_object_or_404(Exercise, pk=pk, owner=request.user)
+    sets = LoggedSet.objects.filter(exercise=exercise).count()
+    if request.method == "POST" and not sets:
+        try:
+            services.delete_own_exercise(exercise)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("logbook:own_exercise", pk=pk)
+        messages.info(request, f"Deleted {exercise.name}.")
+        return redirect("logbook:own_exercises")
+    return render(request, "logbook/own_exercise_confirm_delete.html", {"exercise": exercise, "sets": sets})
+
+
+@login_required
+def own_exercise_merge(request, pk):
+    """Move every set of an own exercise to a library exercise (or another own one), then remove it."""
+    exercise = get_object_or_404(Exercise, pk=pk, owner=request.user)
+    form = MergeForm(request.POST or None, exercise=exercise)
+    if form.is_valid():
+        into = form.cleaned_data["into"]
+        try:
+            moved = services.merge_own_exercise(exercise, into)
+        except ValidationError as exc:
+            form.add_error("into", exc.messages)
+        else:
+            messages.success(request, f"Merged {exercise.name} into {into.name}: {moved} set{pluralize(moved)} moved.")
+            return redirect("logbook:progress_exercise", slug=into.slug)
+    sets = LoggedSet.objects.filter(exercise=exercise).count()
+    return render(request, "logbook/own_exercise_merge.html", {"exercise": exercise, "form": form, "sets": sets})
 
 
 @login_required
@@ -410,7 +576,7 @@ def progress(request):
 def progress_exercise(request, slug):
     """One exercise over time: load and volume chart with a table, best set, records, next step."""
     unit = unit_of(request)
-    exercise = get_object_or_404(Exercise, slug=slug)
+    exercise = get_object_or_404(Exercise.objects.loggable_by(request.user), slug=slug)
     points = figures.history(request.user, exercise)
     for p in points:
         p["max_load_shown"] = from_kg(p["max_load"], unit) if p["max_load"] else 0

@@ -50,7 +50,7 @@ def read(path=CONTENT_FILE):
 def load(data=None):
     """Insert or update every program; returns how many the file holds."""
     data = data or read()
-    exercises = {e.slug: e for e in Exercise.objects.all()}
+    exercises = {e.slug: e for e in Exercise.objects.library()}
     equipment = {e.slug: e for e in Equipment.objects.all()}
     sources = {s.slug: s for s in Source.objects.all()}
     for row in data["programs"]:

@@ -20,7 +20,7 @@ from accounts.models import ApiToken, Profile
 from exercises.models import Exercise
 from logbook import services as log_services
 from logbook import strong
-from logbook.models import ExerciseStat, LoggedSet, Session
+from logbook.models import ExerciseNameMapping, ExerciseStat, ImportBatch, LoggedSet, Session
 from programs import services as program_services
 from programs.models import CalendarFeed, Enrollment, PlannedSession, Program, Race
 
@@ -51,7 +51,9 @@ def log_session(user, day, *sets, planned=None, **fields):
     rows = expand(sets)
     slugs = {row["exercise"] for row in rows if isinstance(row.get("exercise"), str)}
     exercises = Exercise.objects.in_bulk(slugs, field_name="slug")
-    rows = [{**row, "exercise": exercises[row["exercise"]]} if "exercise" in row else row for row in rows]
+    rows = [
+        {**row, "exercise": exercises[row["exercise"]]} if isinstance(row.get("exercise"), str) else row for row in rows
+    ]
     fields.setdefault("name", "Leg day")
     return log_services.log_session(user, date=day, sets=rows, planned=planned, **fields).session
 
@@ -161,6 +163,7 @@ def read_form(response, form_id="log-form"):
 
 SECRET_NAME = "Owner secret leg day"
 SECRET_NOTE = "owner-private-note-7f3a"
+OWN_NAME = "Owner secret sled drag"
 MISSING_ID = 987_654_321
 STRONG_HEADER = (
     "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE"
@@ -185,6 +188,9 @@ class World:
     heavy: Session  # ad hoc, kettlebell deadlifts at 123.4 kg
     adhoc: Session  # ad hoc, back squats
     imported: Session  # from a Strong CSV
+    batch: ImportBatch  # the import that added it
+    draft: ImportBatch  # an upload waiting for review
+    own_exercise: Exercise  # the owner's own exercise, made by that import
     token: account_services.IssuedToken
     intruder_enrollment: Enrollment
     intruder_session: Session
@@ -206,6 +212,7 @@ class World:
     def leaks(self):
         """Text and links of the owner's that must never reach the intruder."""
         found = [SECRET_NAME, SECRET_NOTE, "Owner plyo", "Owner heavy", "Owner ad hoc", "Owner imported", "123.4 kg"]
+        found += [OWN_NAME, self.own_exercise.slug, "owner-export.csv"]
         found += ["Tuck jump: ", "Plyometric block: ", "Plyometric block · "]  # the intruder follows no such block
         found += [f"/log/{s.pk}/" for s in self.owner_sessions]
         found += [f"/enrollments/{e.pk}/" for e in self.owner_enrollments]
@@ -261,9 +268,14 @@ def build_world(today):
         owner, today - timedelta(days=3), {"exercise": "back-squat", "reps": 5, "load_kg": 120}, name="Owner ad hoc"
     )
     csv = f"{STRONG_HEADER}\n2026-02-20 07:30:00,Owner imported,40m,Hip Thrust (Barbell),1,60,10,,,,{SECRET_NOTE},\n"
-    report = strong.import_csv(owner, csv)
+    csv += f"2026-02-20 07:30:00,Owner imported,40m,{OWN_NAME},1,80,6,,,,,\n"
+    report = strong.import_csv(owner, csv, file_name="owner-export.csv")
     assert not report.errors, report.errors
     imported = Session.objects.get(user=owner, name="Owner imported")
+    own_exercise = Exercise.objects.get(owner=owner, name=OWN_NAME)
+    draft = log_services.draft_import(
+        owner, csv.replace("2026-02-20", "2026-02-21"), file_name="owner-export.csv"
+    ).batch
     token = account_services.issue_token(owner)
     race = program_services.save_race(
         owner, {"name": "Owner spring 10K", "date": today + timedelta(days=21), "distance": "10k", "priority": "A"}
@@ -291,6 +303,9 @@ def build_world(today):
         heavy=heavy,
         adhoc=adhoc,
         imported=imported,
+        batch=report.batch,
+        draft=draft,
+        own_exercise=own_exercise,
         token=token,
         intruder_enrollment=intruder_enrollment,
         intruder_session=intruder_session,
@@ -309,6 +324,9 @@ def runner_state(user):
         "sessions": list(Session.objects.filter(user=user).order_by("pk").values()),
         "sets": list(LoggedSet.objects.filter(session__user=user).order_by("pk").values()),
         "figures": list(ExerciseStat.objects.filter(user=user).order_by("pk").values()),
+        "own_exercises": list(Exercise.objects.filter(owner=user).order_by("pk").values()),
+        "imports": list(ImportBatch.objects.filter(user=user).order_by("pk").values()),
+        "mappings": list(ExerciseNameMapping.objects.filter(user=user).order_by("pk").values()),
         "tokens": list(ApiToken.objects.filter(user=user).values_list("digest", "revoked_at")),
         "races": list(Race.objects.filter(user=user).order_by("pk").values()),
         "feed": list(CalendarFeed.objects.filter(user=user).values_list("token", flat=True)),
@@ -444,6 +462,12 @@ def sample_kwargs(route, world):
             kwargs[name] = world.race.pk
         elif name == "token":
             kwargs[name] = world.feed.token
+        elif name == "pk" and "import_review" in route.name:
+            kwargs[name] = world.draft.pk
+        elif name == "pk" and "import" in route.name:
+            kwargs[name] = world.batch.pk
+        elif name == "pk" and "own" in route.name:
+            kwargs[name] = world.own_exercise.pk
         elif name in route.id_kwargs:
             kwargs[name] = world.session.pk
         elif name == "action":
@@ -455,3 +479,21 @@ def sample_kwargs(route, world):
         else:
             kwargs[name] = "x"
     return kwargs
+
+
+def confirm_import(client, content, unit="kg", name="strong.csv", choices=None, distance_unit=""):
+    """Upload a file on the import page and confirm its review (changing `choices`: {name: option value})."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = content if isinstance(content, bytes) else content.encode()
+    upload = SimpleUploadedFile(name, data, "text/csv")
+    response = client.post("/log/import/", {"file": upload, "unit": unit, "distance_unit": distance_unit})
+    if response.status_code != 302 or "/review/" not in response["Location"]:
+        return response  # refused, or already imported: the page says why
+    review = client.get(response["Location"])
+    form = read_form(review, form_id="review-form")
+    labels = review.context["form"].rows
+    for proposal, field in labels:
+        if choices and proposal.name in choices:
+            form[field] = choices[proposal.name]
+    return client.post(response["Location"], form, follow=True)

@@ -9,6 +9,7 @@ progress, /today/ and figures show. A route that takes an id and has no row in t
 
 import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -21,6 +22,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from exercises.models import Exercise
 from logbook.models import LoggedSet, Session
 from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
@@ -113,12 +115,31 @@ PAGE_ROUTES = {
     "programs:race_delete": lambda w: Owned([{"pk": w.race.pk}]),
     "accounts:token_rotate": lambda w: Owned([{"pk": w.token.token.pk}]),
     "accounts:token_revoke": lambda w: Owned([{"pk": w.token.token.pk}]),
+    "logbook:import_review": lambda w: Owned([{"pk": w.draft.pk}], {"name_0": "new", "name_1": "new"}),
+    "logbook:import_detail": lambda w: Owned([{"pk": w.batch.pk}, {"pk": w.draft.pk}]),
+    "logbook:import_undo": lambda w: Owned([{"pk": w.batch.pk}]),
+    "logbook:own_exercise": lambda w: Owned([{"pk": w.own_exercise.pk}], {"name": "Hijacked", "pattern": "other"}),
+    "logbook:own_exercise_delete": lambda w: Owned([{"pk": w.own_exercise.pk}]),
+    "logbook:own_exercise_merge": lambda w: Owned([{"pk": w.own_exercise.pk}], {"into": str(ex_pk("hip-thrust"))}),
 }
 API_ROUTES = {
     "api:enrollment-detail": lambda w: Owned([{"pk": e.pk} for e in w.owner_enrollments], ENROLLMENT_BODY),
     "api:session-detail": lambda w: Owned(sessions_of(w), SESSION_BODY),
     "api:race-detail": lambda w: Owned([{"pk": w.race.pk}], RACE_BODY),
+    "api:import-detail": lambda w: Owned([{"pk": w.batch.pk}]),
+    "api:import-undo": lambda w: Owned([{"pk": w.batch.pk}]),
+    "api:own-exercise-detail": lambda w: Owned([{"pk": w.own_exercise.pk}], {"name": "Hijacked"}),
+    "api:own-exercise-merge": lambda w: Owned([{"pk": w.own_exercise.pk}], {"into": "hip-thrust"}),
 }
+
+
+API_ACTIONS = {"api:import-undo", "api:own-exercise-merge"}
+
+
+def ex_pk(slug):
+    return Exercise.objects.get(slug=slug).pk
+
+
 # The admin is staff-only: every admin route with an id must send a non-staff user to the admin login.
 STAFF_ONLY_NAMESPACES = {"admin"}
 
@@ -152,7 +173,10 @@ def fill(route, kwargs):
 
 
 def with_missing_id(route, kwargs):
-    return {k: (MISSING_ID if k in route.id_kwargs else v) for k, v in kwargs.items()}
+    def missing(value):
+        return uuid.UUID(int=MISSING_ID) if isinstance(value, uuid.UUID) else MISSING_ID
+
+    return {k: (missing(v) if k in route.id_kwargs else v) for k, v in kwargs.items()}
 
 
 def send(client, method, url, data, as_json):
@@ -231,11 +255,12 @@ def test_isolation_matrix(route, world, cache_mode):
         warm_cache(world)
     if route.name in API_ROUTES:
         owned = API_ROUTES[route.name](world)
-        check_refused(route, owned, token_client(world.intruder), ["GET", "PUT", "PATCH", "DELETE"], True, world)
-        # Control: the same URLs are the owner's objects, and the owner reaches them.
+        methods = ["GET", "PUT", "PATCH", "DELETE", "POST"]
+        check_refused(route, owned, token_client(world.intruder), methods, True, world)
+        # Control: the same URLs are the owner's objects, and the owner reaches them (actions by POST only).
         owner = token_client(world.owner)
         for kwargs in owned.kwargs:
-            assert owner.get(fill(route, kwargs)).status_code == 200
+            assert owner.get(fill(route, kwargs)).status_code == (405 if route.name in API_ACTIONS else 200)
         return
 
     if route.name not in PAGE_ROUTES:

@@ -19,7 +19,7 @@ from accounts.models import Profile
 from exercises.models import Exercise
 from logbook import services as log_services
 from logbook import strong
-from logbook.models import LoggedSet, Session
+from logbook.models import ImportBatch, LoggedSet, Session
 from programs import services as program_services
 from programs.models import Enrollment, PlannedSession, Program
 
@@ -57,6 +57,8 @@ def everything():
         "enrollments": list(Enrollment.objects.order_by("pk").values()),
         "planned": list(PlannedSession.objects.order_by("pk").values()),
         "profiles": list(Profile.objects.order_by("pk").values()),
+        "own exercises": list(Exercise.objects.filter(owner__isnull=False).order_by("pk").values()),
+        "done imports": list(ImportBatch.objects.exclude(status="draft").order_by("pk").values()),
     }
 
 
@@ -203,17 +205,21 @@ STRONG_CSV = (
 def test_strong_import_failing_on_a_later_workout_imports_nothing(runner, client, monkeypatch):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    before = everything()
-    calls = fail_after(monkeypatch, log_services, "_write_sets", on_call=2)
+    from .helpers import confirm_import
+
+    logged_in(client, runner)
     upload = SimpleUploadedFile("strong.csv", STRONG_CSV.encode(), content_type="text/csv")
+    assert client.post("/log/import/", {"file": upload, "unit": "kg"}).status_code == 302  # a draft, for review
+    before = everything()
+    # Every session and set is written, then the figures refresh fails: nothing of it stays.
+    calls = fail_after(monkeypatch, log_services, "_refresh_figures", on_call=1)
     with pytest.raises(Boom):
-        logged_in(client, runner).post("/log/import/", {"file": upload, "unit": "kg"})
-    assert len(calls) == 2, "the first workout was fully written before the failure"
+        confirm_import(client, STRONG_CSV)
+    assert len(calls) == 1, "the sessions and sets were written before the failure"
     assert everything() == before
     # Control: the same file imports when nothing fails.
     monkeypatch.undo()
-    upload = SimpleUploadedFile("strong.csv", STRONG_CSV.encode(), content_type="text/csv")
-    assert client.post("/log/import/", {"file": upload, "unit": "kg"}).status_code == 200
+    assert "Imported 3 sessions" in " ".join(confirm_import(client, STRONG_CSV).content.decode().split())
     assert Session.objects.filter(user=runner, import_key__gt="").count() == 3
 
 
@@ -296,7 +302,7 @@ def test_enrolling_is_atomic_on_its_own(runner, today, monkeypatch):
 def test_strong_import_is_atomic_on_its_own(runner, monkeypatch):
     assert connection.get_autocommit()
     before = everything()
-    fail_after(monkeypatch, log_services, "_write_sets", on_call=3)
+    fail_after(monkeypatch, log_services, "_refresh_figures", on_call=1)
     with pytest.raises(Boom):
         strong.import_csv(runner, STRONG_CSV, "kg")
     assert everything() == before

@@ -48,7 +48,10 @@ def test_a_refused_write_changes_nothing_and_says_which_field(content, user, tod
     with pytest.raises(ValidationError) as refused:
         log_services.log_session(user, date=today + timedelta(days=3), sets=[squat(reps=0)])
     assert set(refused.value.message_dict) == {"date", "sets"}
-    assert "Set 1, reps: Reps run from 1 to 1000." in refused.value.message_dict["sets"]
+    assert (
+        "Set 1, reps: Reps run from 1 to 1000; 0 only for a missed attempt (a set to failure)."
+        in refused.value.message_dict["sets"]
+    )
     assert (version(user), Session.objects.count(), LoggedSet.objects.count()) == before
 
 
