@@ -1,5 +1,5 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from . import services
 from .client import USERNAME_MAX, client_address
+from .models import Profile, RunKind, RunTime, time_zone_names
 
 
 class ClientAddressThrottle(AnonRateThrottle):
@@ -65,3 +66,61 @@ class ObtainToken(APIView):
 
 
 obtain_token = ObtainToken.as_view()
+
+
+class RunningWeekSerializer(serializers.ModelSerializer):
+    """The runner's week of running, Monday first, and what the placement rules take from their settings."""
+
+    running_week = serializers.ListField(
+        child=serializers.DictField(), min_length=7, max_length=7, help_text='Seven {"kind", "time"}, Monday first.'
+    )
+    time_zone = serializers.CharField(allow_blank=True, required=False, max_length=64)
+
+    class Meta:
+        model = Profile
+        fields = ["running_week", "timing", "time_zone", "leg_sessions_per_week_max", "strength_days"]
+
+    def validate_running_week(self, value):
+        kinds, times = set(RunKind.values), set(RunTime.values)
+        week = []
+        for i, day in enumerate(value):
+            kind, time = day.get("kind"), day.get("time", "")
+            if kind not in kinds or time not in times or set(day) - {"kind", "time"}:
+                raise serializers.ValidationError(
+                    f"Day {i}: kind is one of {', '.join(sorted(kinds))}; time is empty, morning, midday or evening."
+                )
+            week.append({"kind": kind, "time": time})
+        if sum(d["kind"] == RunKind.LONG for d in week) > 1:
+            raise serializers.ValidationError("Pick one day for your long run.")
+        return week
+
+    def validate_time_zone(self, value):
+        if value and value not in time_zone_names():
+            raise serializers.ValidationError("Use an IANA time zone name, like Europe/London.")
+        return value
+
+    def validate_leg_sessions_per_week_max(self, value):
+        if not 1 <= value <= 7:
+            raise serializers.ValidationError("Pick a number from 1 to 7.")
+        return value
+
+    def validate_strength_days(self, value):
+        if not isinstance(value, list) or any(type(v) is not int or not 0 <= v <= 6 for v in value):
+            raise serializers.ValidationError("Weekdays are numbers from 0 (Monday) to 6 (Sunday).")
+        return sorted(set(value))
+
+    def update(self, instance, validated_data):
+        return services.update_settings(instance.user, validated_data)
+
+
+class RunningWeekView(generics.RetrieveUpdateAPIView):
+    """GET or PATCH/PUT the runner's running week, timing choice, time zone and weekly leg-session cap."""
+
+    serializer_class = RunningWeekSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_object(self):
+        return self.request.user.profile
+
+
+running_week = RunningWeekView.as_view()

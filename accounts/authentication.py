@@ -3,6 +3,7 @@
 from rest_framework import authentication, exceptions
 
 from . import services
+from .middleware import activate_for
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -25,6 +26,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         token = services.token_for_secret(secret)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        activate_for(token.user)  # the time-zone middleware ran before DRF knew who this is
         return (token.user, token)
 
     def authenticate_header(self, request):

@@ -21,7 +21,15 @@ from django.utils import timezone
 
 from .models import ApiToken, Profile
 
-SETTINGS_FIELDS = ["unit", "strength_days", "hard_run_days", "long_run_day", "timing", "bar_kg"]
+SETTINGS_FIELDS = [
+    "unit",
+    "strength_days",
+    "running_week",
+    "timing",
+    "leg_sessions_per_week_max",
+    "time_zone",
+    "bar_kg",
+]
 
 
 @contextmanager
@@ -38,6 +46,8 @@ def sign_up(form):
     with transaction.atomic():
         user = form.save()
         Profile.objects.get_or_create(user=user)
+        if zone := form.cleaned_data.get("time_zone"):
+            Profile.objects.filter(user=user).update(time_zone=zone)
     return user
 
 

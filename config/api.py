@@ -21,7 +21,7 @@ def exception_handler(exc, context):
 def build_router():
     from exercises.api import EquipmentViewSet, ExerciseViewSet, MuscleViewSet
     from logbook.api import ImportViewSet, OwnExerciseViewSet, ProgressViewSet, SessionViewSet
-    from programs.api import EnrollmentViewSet, ProgramViewSet
+    from programs.api import CalendarViewSet, EnrollmentViewSet, ProgramViewSet, RaceViewSet, SuggestionViewSet
 
     router = DefaultRouter()
     router.register("exercises", ExerciseViewSet, basename="exercise")
@@ -29,6 +29,9 @@ def build_router():
     router.register("equipment", EquipmentViewSet, basename="equipment")
     router.register("programs", ProgramViewSet, basename="program")
     router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+    router.register("races", RaceViewSet, basename="race")
+    router.register("suggestions", SuggestionViewSet, basename="suggestion")
+    router.register("calendar", CalendarViewSet, basename="calendar")
     router.register("sessions", SessionViewSet, basename="session")
     router.register("progress", ProgressViewSet, basename="progress")
     router.register("my-exercises", OwnExerciseViewSet, basename="own-exercise")

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.api import obtain_token
+from accounts.api import obtain_token, running_week
 
 from . import api, schema, views  # noqa: F401 (schema registers the token scheme)
 
 api_patterns = [
     path("", include(api.build_router().urls)),
     path("auth/token/", obtain_token, name="token"),
+    path("running-week/", running_week, name="running-week"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from exercises import services as exercise_services
 from exercises.models import Exercise
+from programs import runweek
 from programs.models import Enrollment, PlannedSession, Prescription
 
 from . import exports, figures, gym, importers, services, strong
@@ -73,8 +74,8 @@ def today(request):
         "today": today,
         "paused": paused.select_related("program"),
         "any_due": any(s.due for s in sessions),
-        # Lines about today's running ("Long run tomorrow: no leg session today"); the running week fills them.
-        "run_notes": [],
+        # Lines about today's running ("Long run tomorrow: no leg session today") and races.
+        "run_notes": runweek.today_notes(request.user.profile, today, sessions),
     }
     return render(request, "logbook/today.html", context)
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from exercises.admin import ContentAdmin
 
 from . import services
-from .models import Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Workout
+from .models import CalendarFeed, Enrollment, PlannedSession, Prescription, Program, ProgramWeek, Race, Workout
 
 
 class PrescriptionInline(admin.TabularInline):
@@ -89,3 +89,34 @@ class PlannedSessionAdmin(ViewOnly, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Race)
+class RaceAdmin(ViewOnly, admin.ModelAdmin):
+    list_display = ["user", "name", "date", "distance", "priority", "taper_days"]
+    list_filter = ["distance", "priority"]
+    search_fields = ["user__username", "name"]
+
+    def delete_model(self, request, obj):
+        services.delete_race(obj)
+
+    def delete_queryset(self, request, queryset):
+        for race in queryset:
+            services.delete_race(race)
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ViewOnly, admin.ModelAdmin):
+    """Who has a calendar address; the token itself stays out of sight. Deleting one revokes it."""
+
+    list_display = ["user", "created_at"]
+    fields = ["user", "created_at"]
+    readonly_fields = fields
+    search_fields = ["user__username"]
+
+    def delete_model(self, request, obj):
+        services.revoke_feed(obj.user)
+
+    def delete_queryset(self, request, queryset):
+        for feed in queryset.select_related("user"):
+            services.revoke_feed(feed.user)

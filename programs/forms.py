@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.forms import WeekdaysField
 
-from .models import Enrollment
+from .models import Enrollment, Race
 
 # A start date further away than this is a typo, not a plan.
 MAX_START_AHEAD_DAYS = 365
@@ -63,10 +63,42 @@ class EnrollForm(forms.Form):
 
 class MoveForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="New date")
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_date(self):
         value = self.cleaned_data["date"]
         today = timezone.localdate()
         if not today - timedelta(days=7) <= value <= today + timedelta(days=MAX_START_AHEAD_DAYS):
             raise forms.ValidationError("Pick a date from the last week up to a year ahead.")
+        return value
+
+
+class RaceForm(forms.ModelForm):
+    """A race: date, distance, priority; the taper defaults by distance and can be changed."""
+
+    class Meta:
+        model = Race
+        fields = ["name", "date", "distance", "priority", "taper_days", "primer"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "priority": forms.RadioSelect,
+        }
+        labels = {"taper_days": "Last leg session, days before the race", "primer": "Keep a short primer session"}
+        help_texts = {
+            "taper_days": "Leave empty for the default: 14 days for a marathon or ultra, 10 for a half, 7 for a 5K "
+            "or 10K (see the race-week guide). A races only.",
+            "primer": "One or two light sets, far from failure, two to four days out. Leaves no soreness.",
+        }
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if not today - timedelta(days=MAX_START_BEHIND_DAYS) <= value <= today + timedelta(days=2 * 365):
+            raise forms.ValidationError("Pick a date from the last four weeks up to two years ahead.")
+        return value
+
+    def clean_taper_days(self):
+        value = self.cleaned_data["taper_days"]
+        if value is not None and not 1 <= value <= 28:
+            raise forms.ValidationError("Pick from 1 to 28 days, or leave it empty for the default.")
         return value

@@ -7,8 +7,6 @@ from django.urls import reverse
 
 from exercises.models import Equipment, Exercise, Source
 
-from . import schedule
-
 
 class Program(models.Model):
     class Level(models.TextChoices):
@@ -232,13 +230,11 @@ class Enrollment(models.Model):
         return reverse("programs:enrollment", args=[self.pk])
 
     def warnings(self):
-        profile = self.user.profile
-        return schedule.warnings(
-            self.weekdays,
-            sessions_per_week=self.program.sessions_per_week,
-            min_hours_between=self.program.min_hours_between,
-            long_run_day=profile.long_run_day,
-        )
+        """The placement rules this enrolment's sessions break now, across all the runner's programs."""
+        from . import runweek  # runweek builds on these models
+
+        keys = set(self.planned_sessions.values_list("pk", flat=True))
+        return runweek.summary(b for b in runweek.breaches(self.user) if b.key in keys)
 
 
 class PlannedSessionQuerySet(models.QuerySet):
@@ -283,6 +279,8 @@ class PlannedSession(models.Model):
     week = models.PositiveSmallIntegerField()
     date = models.DateField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PLANNED)
+    # The iCalendar SEQUENCE: bumped each time the session's date changes, so subscribed calendars update.
+    revision = models.PositiveIntegerField(default=0)
 
     objects = PlannedSessionQuerySet.as_manager()
 
@@ -293,3 +291,69 @@ class PlannedSession(models.Model):
 
     def __str__(self):
         return f"{self.enrollment.program} · {self.workout.name} on {self.date}"
+
+
+class RaceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def coming(self, today):
+        return self.filter(date__gte=today)
+
+
+class Race(models.Model):
+    """A race the runner is aiming at: an A race tapers the strength work, a B race only clears race week."""
+
+    class Distance(models.TextChoices):
+        K5 = "5k", "5K"
+        K10 = "10k", "10K"
+        HALF = "half", "Half marathon"
+        MARATHON = "marathon", "Marathon"
+        ULTRA = "ultra", "Ultra"
+        OTHER = "other", "Other"
+
+    class Priority(models.TextChoices):
+        A = "A", "A: the goal race (taper the strength work)"
+        B = "B", "B: a tune-up (no jumps in race week)"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="races")
+    name = models.CharField(max_length=120)
+    date = models.DateField()
+    distance = models.CharField(max_length=8, choices=Distance.choices)
+    priority = models.CharField(max_length=1, choices=Priority.choices, default=Priority.A)
+    # Days before the race for the last leg session; empty means the default for the distance.
+    taper_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    primer = models.BooleanField(default=False, help_text="Keep one short, light primer session a few days out.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(taper_days__isnull=True) | Q(taper_days__gte=1, taper_days__lte=28),
+                name="race_taper_days_1_28",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} on {self.date}"
+
+    @property
+    def taper(self):
+        """The days of taper this race gets: the runner's own number, else the distance's default."""
+        from .placement import taper_days
+
+        return self.taper_days or taper_days(self.distance)
+
+
+class CalendarFeed(models.Model):
+    """The runner's private iCalendar subscription: a random token in the URL. Rotating replaces it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Calendar feed for {self.user}"

@@ -22,7 +22,7 @@ from logbook import services as log_services
 from logbook import strong
 from logbook.models import Draft, ExerciseNameMapping, ExerciseStat, ImportBatch, LoggedSet, Session
 from programs import services as program_services
-from programs.models import Enrollment, PlannedSession, Program
+from programs.models import CalendarFeed, Enrollment, PlannedSession, Program, Race
 
 from .factories import EquipmentFactory, ExerciseFactory, MuscleFactory, UserFactory
 
@@ -225,6 +225,8 @@ class World:
     intruder_enrollment: Enrollment
     intruder_session: Session
     draft: Draft  # an unfinished ad-hoc session
+    race: Race  # the owner's A race, three weeks out
+    feed: CalendarFeed  # the owner's private calendar address
 
     @property
     def owner_sessions(self):
@@ -246,6 +248,7 @@ class World:
         found += [f"/log/{s.pk}/" for s in self.owner_sessions]
         found += [f"/enrollments/{e.pk}/" for e in self.owner_enrollments]
         found += [f"/planned/{pk}/" for pk in self.owner_planned.values_list("pk", flat=True)]
+        found += ["Owner spring 10K", f"/races/{self.race.pk}/", self.feed.token]
         return found
 
 
@@ -253,7 +256,7 @@ def build_world(today):
     """Two runners in the same programs; the owner with every kind of session, a paused block and a token."""
     owner = UserFactory(username="owner")
     intruder = UserFactory(username="intruder")
-    Profile.objects.filter(user=owner).update(long_run_day=6)
+    Profile.objects.filter(user=owner).update(running_week=[{"kind": "easy", "time": ""}] * 6 + [{"kind": "long"}])
     posterior = Program.objects.get(slug="posterior-chain")
 
     enrollment = program_services.enrol(owner, posterior, today - timedelta(days=7), [0, 3])
@@ -305,6 +308,10 @@ def build_world(today):
         owner, csv.replace("2026-02-20", "2026-02-21"), file_name="owner-export.csv"
     ).batch
     token = account_services.issue_token(owner)
+    race = program_services.save_race(
+        owner, {"name": "Owner spring 10K", "date": today + timedelta(days=21), "distance": "10k", "priority": "A"}
+    )
+    feed = program_services.rotate_feed(owner)
 
     intruder_enrollment = program_services.enrol(intruder, posterior, today, [1, 4])
     intruder_session = log_session(
@@ -337,6 +344,8 @@ def build_world(today):
         token=token,
         intruder_enrollment=intruder_enrollment,
         intruder_session=intruder_session,
+        race=race,
+        feed=feed,
     )
 
 
@@ -355,6 +364,8 @@ def runner_state(user):
         "mappings": list(ExerciseNameMapping.objects.filter(user=user).order_by("pk").values()),
         "tokens": list(ApiToken.objects.filter(user=user).values_list("digest", "revoked_at")),
         "drafts": list(Draft.objects.filter(user=user).order_by("pk").values()),
+        "races": list(Race.objects.filter(user=user).order_by("pk").values()),
+        "feed": list(CalendarFeed.objects.filter(user=user).values_list("token", flat=True)),
     }
 
 
@@ -378,6 +389,7 @@ def log_form(world, name="Hijacked"):
 
 SESSION_BODY = {"date": "2026-03-01", "name": "Hijacked", "notes": "x", "sets": [{"exercise": "hip-thrust", "reps": 3}]}
 ENROLLMENT_BODY = {"status": "paused", "weekdays": [1, 4]}
+RACE_BODY = {"name": "Hijacked", "date": "2026-04-01", "distance": "5k", "priority": "B"}
 
 
 def token_client(user):
@@ -482,6 +494,10 @@ def sample_kwargs(route, world):
             kwargs[name] = world.enrollment.pk
         elif name == "pk" and route.name.startswith("accounts:token"):
             kwargs[name] = world.token.token.pk
+        elif name == "pk" and "race" in route.name:
+            kwargs[name] = world.race.pk
+        elif name == "token":
+            kwargs[name] = world.feed.token
         elif name == "pk" and "import_review" in route.name:
             kwargs[name] = world.import_draft.pk
         elif name == "pk" and "import" in route.name:
@@ -491,7 +507,7 @@ def sample_kwargs(route, world):
         elif name in route.id_kwargs:
             kwargs[name] = world.session.pk
         elif name == "action":
-            kwargs[name] = "pause"
+            kwargs[name] = "rotate" if "feed" in route.name else "pause"
         elif name == "slug":
             kwargs[name] = next((v for k, v in SLUGS.items() if route.name.startswith(k)), "hip-thrust")
         elif name == "format":

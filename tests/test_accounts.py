@@ -202,19 +202,38 @@ def test_default_email_backend_is_the_console():
 # ---------------------------------------------------------------- settings
 
 
-def test_settings_page_saves_unit_weekdays_and_long_run(client_logged_in, user):
+def test_settings_page_saves_unit_weekdays_and_the_running_week(client_logged_in, user):
     response = client_logged_in.post(
         "/accounts/settings/",
-        {"unit": "lb", "strength_days": [1, 4], "hard_run_days": [2], "long_run_day": "6", "timing": "hard"},
+        {
+            "unit": "lb",
+            "strength_days": [1, 4],
+            "day_0": "rest",
+            "day_1": "easy",
+            "day_2": "hard",
+            "time_2": "morning",
+            "day_3": "cross",
+            "day_4": "double",
+            "day_5": "rest",
+            "day_6": "long",
+            "timing": "hard",
+            "leg_sessions_per_week_max": "2",
+            "time_zone": "America/Los_Angeles",
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/accounts/settings/"
     profile = Profile.objects.get(user=user)
     assert profile.unit == "lb"
     assert profile.strength_days == [1, 4]
+    assert [d["kind"] for d in profile.running_week] == ["rest", "easy", "hard", "cross", "double", "rest", "long"]
+    assert profile.running_week[2]["time"] == "morning"
     assert profile.hard_run_days == [2]
     assert profile.long_run_day == 6
     assert profile.timing == "hard"
-    assert "Settings saved." in squashed_html(client_logged_in.get("/accounts/settings/"))
+    assert profile.leg_sessions_per_week_max == 2
+    assert profile.time_zone == "America/Los_Angeles"
+    page = squashed_html(client_logged_in.get("/accounts/settings/"))
+    assert "Settings saved." in page and "Your running week" in page
 
 
 def test_saving_settings_never_winds_the_data_version_back(user):
@@ -232,17 +251,18 @@ def test_saving_settings_never_winds_the_data_version_back(user):
 def test_settings_long_run_can_be_cleared(client_logged_in, user):
     user.profile.long_run_day = 6
     user.profile.save()
-    client_logged_in.post("/accounts/settings/", {"unit": "kg", "long_run_day": "", "timing": "easy"})
+    client_logged_in.post("/accounts/settings/", {"unit": "kg", "day_6": "easy", "timing": "easy"})
     user.profile.refresh_from_db()
     assert user.profile.long_run_day is None
+    assert user.profile.running_week[6]["kind"] == "easy"
 
 
-def test_settings_reject_a_long_run_day_also_marked_hard(client_logged_in, user):
+def test_settings_reject_two_long_runs(client_logged_in, user):
     response = client_logged_in.post(
-        "/accounts/settings/", {"unit": "lb", "hard_run_days": [2, 6], "long_run_day": "6", "timing": "easy"}
+        "/accounts/settings/", {"unit": "lb", "day_5": "long", "day_6": "long", "timing": "easy"}
     )
     assert response.status_code == 200
-    assert "also marked as a hard run day" in squashed_html(response)
+    assert "Pick one day for your long run." in squashed_html(response)
     profile = Profile.objects.get(user=user)
     assert (profile.unit, profile.hard_run_days, profile.long_run_day) == ("kg", [], None)
 
@@ -252,7 +272,10 @@ def test_settings_reject_a_long_run_day_also_marked_hard(client_logged_in, user)
     [
         {"unit": "stone", "timing": "easy"},
         {"unit": "kg", "timing": "easy", "strength_days": [7]},
-        {"unit": "kg", "timing": "easy", "long_run_day": "9"},
+        {"unit": "kg", "timing": "easy", "day_6": "marathon"},
+        {"unit": "kg", "timing": "easy", "time_1": "midnight"},
+        {"unit": "kg", "timing": "easy", "time_zone": "Mars/Olympus_Mons"},
+        {"unit": "kg", "timing": "easy", "leg_sessions_per_week_max": "9"},
         {"unit": "kg", "timing": "sometimes"},
     ],
 )
@@ -266,7 +289,7 @@ def test_settings_reject_bad_values(client_logged_in, user, data):
 
 def test_settings_drive_the_suggested_days(client_logged_in, user, content, today):
     client_logged_in.post(
-        "/accounts/settings/", {"unit": "kg", "strength_days": [1, 4], "long_run_day": "6", "timing": "easy"}
+        "/accounts/settings/", {"unit": "kg", "strength_days": [1, 4], "day_6": "long", "timing": "easy"}
     )
     html = client_logged_in.get("/programs/posterior-chain/").content.decode()
     checked = sorted(int(v) for v in re.findall(r'name="weekdays" value="(\d)"[^>]*checked', html))

@@ -59,9 +59,12 @@ def test_enrol_page_suggests_days_from_the_runners_settings(client_logged_in, us
     user.profile.save()
     html = client_logged_in.get("/programs/posterior-chain/enroll/").content.decode()
     checked = {int(v) for v in re.findall(r'name="weekdays" value="(\d)"[^>]*checked', html)}
-    expected = schedule.suggest(sessions_per_week=2, min_hours_between=48, hard_run_days=[TUE, THU], long_run_day=SUN)
-    assert checked == set(expected)
-    assert not checked & {SAT, SUN, TUE, THU}
+    # Monday, Wednesday and Saturday are each the day before a hard or long run; Sunday is the long run.
+    assert checked == {TUE, FRI}
+    text = squashed_html(client_logged_in.get("/programs/posterior-chain/enroll/"))
+    assert "Friday: no run" in text
+    assert "Tuesday: hard run (strength after the run, with some hours between)" in text
+    assert "You chose non-running days or easy runs, but no such day keeps the rules" in text
     assert f'value="{TODAY.isoformat()}"' in html
 
 

@@ -263,6 +263,7 @@ def test_the_gym_page_shows_plates_for_the_runner_s_bar_and_a_ramp_for_the_first
 
 def test_the_bar_is_a_setting(client_logged_in, user):
     data = read_form(client_logged_in.get("/accounts/settings/"), form_id="settings-form")
+    assert data["bar_kg"] == "20"  # shown on the page, with the standard bar chosen
     data["bar_kg"] = "20.412"
     assert client_logged_in.post("/accounts/settings/", data).status_code == 302
     user.profile.refresh_from_db()

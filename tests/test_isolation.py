@@ -31,6 +31,7 @@ from .factories import PASSWORD
 from .helpers import (
     ENROLLMENT_BODY,
     MISSING_ID,
+    RACE_BODY,
     SECRET_NAME,
     SECRET_NOTE,
     SESSION_BODY,
@@ -112,6 +113,8 @@ PAGE_ROUTES = {
     "logbook:detail": lambda w: Owned(sessions_of(w)),
     "logbook:update": lambda w: Owned(sessions_of(w), log_form(w)),
     "logbook:delete": lambda w: Owned(sessions_of(w)),
+    "programs:race": lambda w: Owned([{"pk": w.race.pk}], {"name": "Hijacked", "date": "2026-04-01", "distance": "5k"}),
+    "programs:race_delete": lambda w: Owned([{"pk": w.race.pk}]),
     "accounts:token_rotate": lambda w: Owned([{"pk": w.token.token.pk}]),
     "accounts:token_revoke": lambda w: Owned([{"pk": w.token.token.pk}]),
     "logbook:import_review": lambda w: Owned([{"pk": w.import_draft.pk}], {"name_0": "new", "name_1": "new"}),
@@ -124,6 +127,7 @@ PAGE_ROUTES = {
 API_ROUTES = {
     "api:enrollment-detail": lambda w: Owned([{"pk": e.pk} for e in w.owner_enrollments], ENROLLMENT_BODY),
     "api:session-detail": lambda w: Owned(sessions_of(w), SESSION_BODY),
+    "api:race-detail": lambda w: Owned([{"pk": w.race.pk}], RACE_BODY),
     "api:import-detail": lambda w: Owned([{"pk": w.batch.pk}]),
     "api:import-undo": lambda w: Owned([{"pk": w.batch.pk}]),
     "api:own-exercise-detail": lambda w: Owned([{"pk": w.own_exercise.pk}], {"name": "Hijacked"}),
@@ -289,6 +293,7 @@ PUBLIC_PAGES = {
     "programs:list",
     "programs:detail",
     "programs:race_week",
+    "programs:calendar_feed",  # no login: the private token in the address is the key (tests below)
     "accounts:signup",
     "accounts:login",
     "accounts:logout",
@@ -399,6 +404,9 @@ def test_library_and_program_api_stays_public(world, url):
         "/progress/hip-thrust/",
         "/today/",
         "/enrollments/",
+        "/calendar/",
+        "/calendar/month/",
+        "/races/",
     ],
 )
 def test_lists_exports_and_progress_never_show_the_other_runner_s_data(world, cache_mode, url):
@@ -525,7 +533,8 @@ def test_the_program_page_does_not_show_the_other_runner_s_enrolment(world):
 def test_the_other_runner_can_enrol_in_the_same_program_on_the_site(world):
     before = runner_state(world.owner)
     response = logged_in_client(world.intruder).post(
-        "/programs/plyometric/enroll/", {"start_date": world.today.isoformat(), "weekdays": [MON, THU]}
+        "/programs/plyometric/enroll/",
+        {"start_date": world.today.isoformat(), "weekdays": [MON, THU], "confirm": "True"},  # past the leg cap
     )
     assert response.status_code == 302
     assert Enrollment.objects.filter(user=world.intruder, program__slug="plyometric").count() == 1
@@ -588,3 +597,37 @@ def test_deleting_the_owner_s_account_removes_everything_of_theirs(world):
     stale = APIClient()
     stale.credentials(HTTP_AUTHORIZATION=f"Token {world.token.key}")
     assert stale.get("/api/v1/sessions/").status_code in (401, 403)
+
+
+# --------------------------------------------------------------------------------------------------
+# Races, the calendar and its private feed
+# --------------------------------------------------------------------------------------------------
+
+
+def test_a_calendar_feed_shows_only_its_own_runner_s_sessions(world):
+    from icalendar import Calendar
+
+    mine = Calendar.from_ical(APIClient().get(reverse("programs:calendar_feed", args=[world.feed.token])).content)
+    uids = {str(e["uid"]) for e in mine.walk("VEVENT")}
+    assert f"race-{world.race.pk}@legwork" in uids and f"planned-{world.pending.pk}@legwork" in uids
+    theirs_feed = program_services.rotate_feed(world.intruder)
+    theirs = Calendar.from_ical(APIClient().get(reverse("programs:calendar_feed", args=[theirs_feed.token])).content)
+    their_uids = {str(e["uid"]) for e in theirs.walk("VEVENT")}
+    assert their_uids, "the intruder's own sessions are in their feed"
+    assert not their_uids & uids
+    assert "Owner spring 10K" not in theirs.to_ical().decode()
+    # The intruder's settings page shows their address, never the owner's.
+    page = body_of(logged_in_client(world.intruder).get("/accounts/settings/"))
+    assert theirs_feed.token in page and world.feed.token not in page
+
+
+def test_the_api_lists_only_your_races_and_calendar(world):
+    intruder = token_client(world.intruder)
+    assert intruder.get("/api/v1/races/").json()["count"] == 0
+    days = intruder.get("/api/v1/calendar/", {"start": world.today.isoformat(), "end": "2026-04-30"}).json()
+    assert not [r for d in days for r in d["races"]]
+    assert {s["id"] for d in days for s in d["sessions"]} <= set(
+        PlannedSession.objects.filter(enrollment__user=world.intruder).values_list("pk", flat=True)
+    )
+    owner = token_client(world.owner)
+    assert owner.get("/api/v1/races/").json()["count"] == 1

@@ -1,6 +1,7 @@
 """The three program templates against the seed facts, their pages and their API."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -314,6 +315,8 @@ def test_every_model_has_a_working_admin(admin_client, user, content, today, mod
     from django.urls import reverse
 
     program_services.enrol(user, Program.objects.get(slug="plyometric"), today, [0, 3])
+    program_services.save_race(user, {"name": "Spring 10K", "date": today + timedelta(days=30), "distance": "10k"})
+    program_services.rotate_feed(user)
     account_services.issue_token(user)
     assert admin.site.is_registered(model), f"{model.__name__} has no admin"
     info = model._meta.app_label, model._meta.model_name

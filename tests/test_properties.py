@@ -1,4 +1,4 @@
-"""Property-based tests (hypothesis) for the pure logic: schedule layout and weekday suggestions,
+"""Property-based tests (hypothesis) for the pure logic: schedule layout (placement: test_placement.py),
 double-progression suggestions, one-rep-max estimates, and kg↔lb conversion."""
 
 import re
@@ -49,78 +49,7 @@ def test_lay_out_refuses_weekdays_outside_0_to_6(start, weekdays):
         schedule.lay_out(start, weekdays, 3)
 
 
-# ---------------------------------------------------------------- schedule.warnings / suggest
-
-spw = st.integers(min_value=1, max_value=7)
-hours = st.sampled_from([0, 12, 24, 36, 48, 72])
-
-
-@given(
-    sessions_per_week=spw,
-    min_hours_between=hours,
-    strength_days=st.sets(weekday),
-    hard_run_days=st.sets(weekday),
-    long_run_day=st.none() | weekday,
-    after_hard=st.booleans(),
-)
-def test_suggest_picks_sessions_per_week_distinct_weekdays(
-    sessions_per_week, min_hours_between, strength_days, hard_run_days, long_run_day, after_hard
-):
-    picked = schedule.suggest(
-        sessions_per_week=sessions_per_week,
-        min_hours_between=min_hours_between,
-        strength_days=strength_days,
-        hard_run_days=hard_run_days,
-        long_run_day=long_run_day,
-        after_hard=after_hard,
-    )
-    assert len(picked) == sessions_per_week
-    assert len(set(picked)) == sessions_per_week
-    assert all(0 <= d <= 6 for d in picked)
-    assert picked == sorted(picked)
-    found = schedule.warnings(
-        picked, sessions_per_week=sessions_per_week, min_hours_between=min_hours_between, long_run_day=long_run_day
-    )
-    assert not any("at most" in w for w in found), "never more days than the program asks for"
-
-
-@given(sessions_per_week=st.integers(1, 3), min_hours_between=st.sampled_from([24, 48]))
-def test_suggest_with_no_preferences_breaks_no_rule_when_a_clean_choice_exists(sessions_per_week, min_hours_between):
-    picked = schedule.suggest(sessions_per_week=sessions_per_week, min_hours_between=min_hours_between)
-    assert schedule.warnings(picked, sessions_per_week=sessions_per_week, min_hours_between=min_hours_between) == []
-
-
-@given(
-    weekdays=st.sets(weekday),
-    sessions_per_week=spw,
-    min_hours_between=hours,
-    long_run_day=st.none() | weekday,
-)
-def test_warnings_name_each_broken_rule(weekdays, sessions_per_week, min_hours_between, long_run_day):
-    found = schedule.warnings(
-        weekdays, sessions_per_week=sessions_per_week, min_hours_between=min_hours_between, long_run_day=long_run_day
-    )
-    assert all(isinstance(w, str) and w for w in found)
-    too_many = len(weekdays) > sessions_per_week
-    assert any("at most" in w for w in found) == too_many
-    min_days = -(-min_hours_between // 24)
-    sorted_days = sorted(weekdays)
-    cramped = min_days > 1 and any(
-        (b - a) % 7 < min_days for a, b in zip(sorted_days, sorted_days[1:] + sorted_days[:1], strict=True)
-    )
-    if len(sorted_days) == 1:
-        cramped = False  # one day a week is a full week apart
-    assert any("hours apart" in w for w in found) == cramped
-    before_long = long_run_day is not None and (long_run_day - 1) % 7 in weekdays
-    assert any("long run" in w for w in found) == before_long
-
-
-@given(weekdays=weekday_sets)
-def test_gaps_go_round_the_week(weekdays):
-    gaps = schedule.gaps(weekdays)
-    assert sum(gaps) == 7
-    assert all(g >= 1 for g in gaps)
-    assert len(gaps) == max(1, len(weekdays))
+# The placement rules (where sessions may go) have their own properties: tests/test_placement.py.
 
 
 # ---------------------------------------------------------------- logbook.progression.suggest

@@ -89,12 +89,18 @@ def csrf_cases(world):
         "token-revoke": FormPost(f"/accounts/tokens/{w.token.token.pk}/revoke/", {}, w.owner, everything),
         "logout": FormPost("/accounts/logout/", {}, w.owner, everything),
         **{
-            f"enrollment-{action}": FormPost(f"/enrollments/{enrollment_pk}/{action}/", {}, w.owner, everything)
+            # "confirm": a restart or resume that breaks a placement rule asks first, and this one does.
+            f"enrollment-{action}": FormPost(
+                f"/enrollments/{enrollment_pk}/{action}/", {"confirm": "yes"}, w.owner, everything
+            )
             for action in ("pause", "resume", "restart", "leave")
         },
         "skip": FormPost(f"/planned/{w.pending.pk}/skip/", {}, w.owner, everything),
         "move": FormPost(
-            f"/planned/{w.pending.pk}/move/", {"date": (w.today + timedelta(days=2)).isoformat()}, w.owner, everything
+            f"/planned/{w.pending.pk}/move/",
+            {"date": (w.today + timedelta(days=2)).isoformat(), "confirm": "True"},
+            w.owner,
+            everything,
         ),
         "signup": FormPost(
             "/accounts/signup/",

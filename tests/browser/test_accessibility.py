@@ -67,6 +67,7 @@ def test_signed_in_pages_have_no_serious_accessibility_violations(page, live_ser
     # Beyond the list: the other pages a runner uses every week.
     urls += ["/progress/hip-thrust/", "/log/", f"/log/{logged.pk}/", f"/log/{logged.pk}/edit/", "/enrollments/"]
     urls += [f"/enrollments/{runner.next_planned.enrollment_id}/", "/accounts/settings/", "/log/import/"]
+    urls += ["/calendar/", "/calendar/month/", "/races/"]
     problems = []
     for url in urls:
         problems += audit(page, url, scheme)
