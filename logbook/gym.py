@@ -200,14 +200,16 @@ def cards(formset, library, prescriptions, last, suggestions, barbells, unit, ba
 
 
 def top_load(card, unit):
-    """The heaviest load typed in a card's rows, in the runner's unit."""
+    """The heaviest load typed in a card's rows, in the runner's unit; loads no set may hold are left out
+    (a re-shown form keeps what was typed, and plates for a typed 10^400 kg would never end)."""
+    ceiling = from_kg(rules.MAX_LOAD_KG, unit)
     best = None
     for form, _, _ in card.rows:
         try:
             value = Decimal(str(form["load"].value() or ""))
         except ArithmeticError:
             continue
-        if value.is_finite() and value > 0 and (best is None or value > best):
+        if value.is_finite() and 0 < value <= ceiling and (best is None or value > best):
             best = value
     return best
 

@@ -23,9 +23,9 @@ def plates_per_side(load, bar, unit="kg"):
     side = (load - bar) / 2
     found = []
     for plate in PLATES[unit]:
-        while side >= plate:
-            found.append(plate)
-            side -= plate
+        if side >= plate:
+            count, side = divmod(side, plate)
+            found += [plate] * int(count)
     return found, max(side, Decimal(0)) * 2
 
 

@@ -6,6 +6,7 @@ the schema (status code, content type, body).
 """
 
 import json
+import re
 import sys
 from datetime import timedelta
 from urllib.parse import quote
@@ -360,6 +361,9 @@ def raw_form(data, field, value):
     return "&".join(pairs)
 
 
+LATER_ROW = re.compile(r"-(?!0-)\d+-")
+
+
 @pytest.mark.slow
 def test_every_form_field_takes_any_text_without_a_500(world, mailoutbox):
     from .test_security import csrf_cases, materialise
@@ -372,6 +376,8 @@ def test_every_form_field_takes_any_text_without_a_500(world, mailoutbox):
         if post.user:
             client.force_login(post.user)
         for field in data:
+            if LATER_ROW.search(field):
+                continue  # the rows of a formset are one form: its first row stands for the rest
             for value in NASTY_TEXT:
                 body = raw_form(data, field, value)
                 response = client.generic("POST", post.url, body, content_type="application/x-www-form-urlencoded")

@@ -374,3 +374,13 @@ def test_the_log_form_for_28_sets_renders_in_50_ms(client_logged_in, content, us
         best, wall = min(best, time.thread_time() - start), min(wall, time.perf_counter() - started)
     print(f"28-set log form: {best * 1000:.1f} ms server (CPU) time, {wall * 1000:.1f} ms wall")
     assert best <= 0.05
+
+
+def test_a_load_no_set_may_hold_is_refused_and_shows_no_plates(client_logged_in, gym_planned):
+    # The re-shown form keeps what was typed; plates for 10^400 kg once ran until the process ran out of memory.
+    data = read_form(client_logged_in.get(url(gym_planned)))
+    data["form-0-load"] = "9" * 400
+    response = client_logged_in.post(url(gym_planned), {**data, "save": "1"})
+    assert response.status_code == 200
+    assert "Plates (" not in page_text(response).split("Hip thrust")[0]
+    assert plates.plates_per_side(Decimal(10**6), Decimal(20)) == ([Decimal(25)] * 19999 + [Decimal(15)], 0)
