@@ -23,6 +23,7 @@ from .importers import (
     ImportReport,
     ParsedWorkout,
     checked_rpe,
+    data_rows,
     decimal,
     neutralise,
     restore,
@@ -166,17 +167,7 @@ def parse(text, default_unit="kg", distance_unit="km"):
         index = columns[name][0]
         return row[index].strip() if index < len(row) else ""
 
-    for row in _rows(reader, report):
-        line = reader.line_num
-        if not any(c.strip() for c in row):
-            continue
-        report.rows += 1
-        if any("\x00" in c for c in row):
-            report.errors.append((line, "row", "Holds a NUL character, which no Strong export has."))
-            continue
-        if len(row) < len(header) - 3:
-            report.errors.append((line, "row", f"Has {len(row)} fields where the header has {len(header)}."))
-            continue
+    for line, row in data_rows(reader, report, header, "Strong"):
         order = cell(row, "set_order")
         exercise_name = restore(cell(row, "exercise"))
         raw_date = cell(row, "date")
@@ -310,18 +301,6 @@ def parse(text, default_unit="kg", distance_unit="km"):
         if key in workouts:
             workouts[key].notes = "\n".join([workouts[key].notes, *texts]).strip()
     return list(workouts.values()), report
-
-
-def _rows(reader, report):
-    """The reader's rows; a row the csv module can't read (say a field over its size limit) is an error."""
-    while True:
-        try:
-            yield next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            report.errors.append((reader.line_num, "row", f"This can't be read as CSV ({exc})."))
-            return
 
 
 def import_csv(user, text, default_unit="kg", *, distance_unit="", file_name="import.csv", choices=None):

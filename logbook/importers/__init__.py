@@ -6,6 +6,7 @@ are then resolved: the runner's remembered choice, the reviewed list of sure mat
 own exercise of that name, or a new own exercise. `logbook.services.commit_import` writes the result.
 """
 
+import csv
 import hashlib
 import re
 import unicodedata
@@ -283,3 +284,26 @@ def parse(text, unit="kg", distance_unit=""):
         if not workouts:
             report.errors.append((1, "file", "No sets were found in the file."))
     return workouts, report
+
+
+def data_rows(reader, report, header, source):
+    """(line, row) for each row of an export worth reading, counted in `report`; a row the csv module can't
+    read ends the file, and a row with a NUL or too few fields is listed as an error and passed over."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            report.errors.append((reader.line_num, "row", f"This can't be read as CSV ({exc})."))
+            return
+        line = reader.line_num
+        if not any(c.strip() for c in row):
+            continue
+        report.rows += 1
+        if any("\x00" in c for c in row):
+            report.errors.append((line, "row", f"Holds a NUL character, which no {source} export has."))
+        elif len(row) < len(header) - 3:
+            report.errors.append((line, "row", f"Has {len(row)} fields where the header has {len(header)}."))
+        else:
+            yield line, row

@@ -16,7 +16,17 @@ from django.utils import timezone
 from .. import rules
 from ..models import LoggedSet
 from ..units import to_kg
-from . import ImportReport, ParsedWorkout, checked_rpe, decimal, restore, to_metres, what_was_done, workout_key
+from . import (
+    ImportReport,
+    ParsedWorkout,
+    checked_rpe,
+    data_rows,
+    decimal,
+    restore,
+    to_metres,
+    what_was_done,
+    workout_key,
+)
 
 REQUIRED = ["title", "start_time", "exercise_title", "set_type", "reps"]
 SET_TYPES = {
@@ -106,24 +116,7 @@ def parse(text, default_unit="kg"):
         i = index.get(name)
         return row[i].strip() if i is not None and i < len(row) else ""
 
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            report.errors.append((reader.line_num, "row", f"This can't be read as CSV ({exc})."))
-            break
-        line = reader.line_num
-        if not any(c.strip() for c in row):
-            continue
-        report.rows += 1
-        if any("\x00" in c for c in row):
-            report.errors.append((line, "row", "Holds a NUL character, which no Hevy export has."))
-            continue
-        if len(row) < len(header) - 3:
-            report.errors.append((line, "row", f"Has {len(row)} fields where the header has {len(header)}."))
-            continue
+    for line, row in data_rows(reader, report, header, "Hevy"):
         errors_before = len(report.errors)
 
         def bad(column, message, line=line):
