@@ -200,13 +200,14 @@ class Exercise(models.Model):
     def is_plyometric(self):
         return self.pattern == self.Pattern.PLYOMETRIC
 
-    def load_step_kg(self, unit="kg"):
+    def load_step_kg(self, unit="kg", slugs=None):
         """A sensible load jump for double progression, by the kit the move uses, in kg.
 
         Big two-legged barbell lifts jump 5 kg (10 lb); dumbbells 2 kg (5 lb); kettlebells come
-        in 4 kg steps; machines and other barbell work 2.5 kg (5 lb).
+        in 4 kg steps; machines and other barbell work 2.5 kg (5 lb). `slugs`: the kit's slugs, if known.
         """
-        slugs = {e.slug for e in self.equipment.all()}
+        if slugs is None:
+            slugs = {e.slug for e in self.equipment.all()}
         if "barbell" in slugs and self.pattern in ("hinge", "squat") and not self.unilateral:
             kg, lb = "5", "10"
         elif "dumbbell" in slugs:

@@ -4,9 +4,9 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 
+from exercises.models import Exercise
 from programs.models import Enrollment, PlannedSession, Prescription
 
 from . import progression
@@ -123,14 +123,41 @@ def paired(sets):
     return out
 
 
-def suggestion_for(exercise, last_sets, unit, plan=None):
+class Kit(NamedTuple):
+    """What a suggestion needs of an exercise's relations: its equipment's slugs, its easiest harder variation."""
+
+    equipment: frozenset
+    harder: str | None
+
+
+def kits(exercise_ids):
+    """{exercise id: Kit} in two small queries of name rows, instead of prefetching two relations' models."""
+    equipment, harder = {}, {}
+    rows = Exercise.equipment.through.objects.filter(exercise_id__in=exercise_ids)
+    for exercise_id, slug in rows.values_list("exercise_id", "equipment__slug"):
+        equipment.setdefault(exercise_id, set()).add(slug)
+    rows = Exercise.harder.through.objects.filter(from_exercise_id__in=exercise_ids).order_by(
+        "to_exercise__difficulty", "to_exercise__name"
+    )
+    for exercise_id, name in rows.values_list("from_exercise_id", "to_exercise__name"):
+        harder.setdefault(exercise_id, name)
+    return {pk: Kit(frozenset(equipment.get(pk, ())), harder.get(pk)) for pk in exercise_ids}
+
+
+def kit_of(exercise):
+    """One exercise's Kit from its (prefetched) relations."""
+    harder = min(exercise.harder.all(), key=lambda e: e.difficulty, default=None)
+    return Kit(frozenset(e.slug for e in exercise.equipment.all()), harder.name if harder else None)
+
+
+def suggestion_for(exercise, last_sets, unit, plan=None, kit=None):
     """What to do next time with `exercise`, from its last sets and the runner's next planned session."""
     working = [s for s in last_sets if s.kind == LoggedSet.Kind.WORKING] or list(last_sets)
     if plan is None or plan.sets is None:  # no prescription: the library's dosing, in the plan's phase
         plan = (plan or Plan(None, None, None))._replace(
             reps_min=exercise.reps_min, reps_max=exercise.reps_max, seconds=exercise.duration_s
         )
-    harder = min(exercise.harder.all(), key=lambda e: e.difficulty, default=None)
+    kit = kit or kit_of(exercise)
     if exercise.is_plyometric or plan.jumps:
         kind = progression.PLYOMETRIC
     elif any(s.load_kg for s in working):
@@ -141,16 +168,16 @@ def suggestion_for(exercise, last_sets, unit, plan=None):
         paired(working),
         reps_min=plan.reps_min,
         reps_max=plan.reps_max,
-        step_kg=exercise.load_step_kg(unit),
+        step_kg=exercise.load_step_kg(unit, kit.equipment),
         unit=unit,
-        harder=harder.name if harder else None,
+        harder=kit.harder,
         target_seconds=plan.seconds,
         kind=kind,
         phase=plan.phase,
         plan_sets=plan.sets,
         plan_load=plan.load,
         contacts_per_rep=exercise.ground_contacts_per_rep,
-        equipment={e.slug for e in exercise.equipment.all()},
+        equipment=set(kit.equipment),
         pattern=exercise.pattern,
         unilateral=exercise.unilateral,
         per_side=exercise.unilateral if plan.per_side is None else plan.per_side,
@@ -161,13 +188,15 @@ def exercise_summaries(user, unit):
     """One row per exercise the runner has logged: best set, e1RM range, last time and what to do next."""
     stats = list(
         ExerciseStat.objects.filter(user=user)
-        .select_related("exercise", "best_set__session")
-        .prefetch_related("exercise__equipment", "exercise__harder")
+        .select_related("exercise", "best_set")
+        # The exercise's coaching text is not shown here: not reading it saves decoding three JSON lists a row.
+        .defer(*(f"exercise__{name}" for name in ("aliases", "summary", "steps", "cues", "safety")))
         .order_by("-last_date", "exercise__name")
     )
     ids = [s.exercise_id for s in stats]
     last = LoggedSet.objects.last_time(user, ids)
     plans = plan_ranges(user, ids)
+    kit = kits(ids)
     exercises = []
     for stat in stats:
         exercise = stat.exercise
@@ -175,7 +204,9 @@ def exercise_summaries(user, unit):
         exercise.best_set = best = stat.best_set
         exercise.e1rm = e1rm_range(best.load_kg, best.reps) if best else None
         exercise.last_sets = last.get(exercise.pk, [])
-        exercise.suggestion = suggestion_for(exercise, exercise.last_sets, unit, plans.get(exercise.pk))
+        exercise.suggestion = suggestion_for(
+            exercise, exercise.last_sets, unit, plans.get(exercise.pk), kit[exercise.pk]
+        )
         exercises.append(exercise)
     return exercises
 
@@ -186,54 +217,55 @@ def weeks_back(today, count=WEEKS_SHOWN):
 
 
 def weekly(user, today):
-    """Per week: sets per muscle group (a left+right pair counts once), tonnage, ground contacts, adherence."""
+    """Per week: sets per muscle group (a left+right pair counts once), tonnage, ground contacts, adherence.
+
+    Grouped by day in the database and summed into weeks here: at most 84 days a query, and no date
+    function run per set (SQLite runs Django's week truncation in Python, once a row).
+    """
     weeks = weeks_back(today)
     start = weeks[0]
+
+    def monday(day):
+        return day - timedelta(days=day.weekday())
+
     sets = LoggedSet.objects.filter(session__user=user, session__date__gte=start).exclude(kind=LoggedSet.Kind.WARMUP)
     by_muscle = (
         # An own exercise may name no muscle: it counts in tonnage, not in sets per muscle.
         sets.filter(exercise__primary_muscles__isnull=False)
-        .annotate(week=TruncWeek("session__date"), muscle=F("exercise__primary_muscles__name"))
-        .values("week", "muscle")
+        .values_list("session__date", "exercise__primary_muscles__name")
         .annotate(sets=Sum(LoggedSet.objects.weighted_for_muscle()))
         .order_by()
     )
-    totals = (
-        sets.annotate(week=TruncWeek("session__date"))
-        .values("week")
-        .annotate(volume=Sum("volume_kg"), contacts=Sum("contacts"))
-        .order_by()
-    )
+    totals = sets.values_list("session__date").annotate(volume=Sum("volume_kg"), contacts=Sum("contacts")).order_by()
     plan = (
         PlannedSession.objects.for_user(user)
         .filter(date__gte=start, date__lte=today)
-        .annotate(week_of=TruncWeek("date"))
-        .values("week_of")
+        .values_list("date")
         .annotate(planned=Count("id"), done=Count("id", filter=Q(status=PlannedSession.Status.DONE)))
         .order_by()
     )
-
-    def day(value):
-        return value.date() if hasattr(value, "date") and callable(value.date) else value
-
     muscles = {}
-    for row in by_muscle:
-        muscles.setdefault(row["muscle"], {})[day(row["week"])] = row["sets"]
-    total = {day(r["week"]): r for r in totals}
-    adherence = {day(r["week_of"]): r for r in plan}
-    rows = []
-    for week in weeks:
-        t = total.get(week, {})
-        a = adherence.get(week, {})
-        rows.append(
-            {
-                "week": week,
-                "volume": t.get("volume") or Decimal(0),
-                "contacts": t.get("contacts") or 0,
-                "planned": a.get("planned", 0),
-                "done": a.get("done", 0),
-            }
-        )
+    for day, muscle, count in by_muscle:
+        per_week = muscles.setdefault(muscle, {})
+        per_week[monday(day)] = per_week.get(monday(day), 0) + count
+    volume, contacts = {}, {}
+    for day, kg, jumps in totals:
+        volume[monday(day)] = volume.get(monday(day), 0) + (kg or 0)
+        contacts[monday(day)] = contacts.get(monday(day), 0) + (jumps or 0)
+    planned, done = {}, {}
+    for day, n_planned, n_done in plan:
+        planned[monday(day)] = planned.get(monday(day), 0) + n_planned
+        done[monday(day)] = done.get(monday(day), 0) + n_done
+    rows = [
+        {
+            "week": week,
+            "volume": volume.get(week) or Decimal(0),
+            "contacts": contacts.get(week, 0),
+            "planned": planned.get(week, 0),
+            "done": done.get(week, 0),
+        }
+        for week in weeks
+    ]
     muscle_rows = [
         {"muscle": name, "weeks": [values.get(w, 0) for w in weeks]} for name, values in sorted(muscles.items())
     ]

@@ -1,7 +1,9 @@
 """The training log: sessions a runner did and the sets in them."""
 
 import uuid
+from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -199,6 +201,17 @@ class Session(models.Model):
         return session_title("", self.planned_session.enrollment.program.name, self.planned_session.workout.name)
 
 
+class LastSet(NamedTuple):
+    """One set of the last session with an exercise, as "last time" lines and suggestions read it."""
+
+    reps: int | None
+    duration_s: int | None
+    load_kg: Decimal | None
+    side: str
+    kind: str
+    date: date
+
+
 class LoggedSetQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(session__user=user)
@@ -220,19 +233,31 @@ class LoggedSetQuerySet(models.QuerySet):
         return self.exclude(kind=LoggedSet.Kind.WARMUP).exclude(reps=0)
 
     def last_time(self, user, exercise_ids):
-        """{exercise id: [sets]} from the runner's latest session holding each exercise, in two queries."""
+        """{exercise id: [LastSet]} from the runner's latest session holding each exercise, in two queries.
+
+        Plain tuples, not model instances: "last time" lines and suggestions read six values a set, and a
+        set with its session and exercise costs a hundred times that to build.
+        """
         if not exercise_ids:
             return {}
         # Kept up to date on every write, so this stays one small query however long the log.
-        pairs = ExerciseStat.objects.filter(user=user, exercise_id__in=exercise_ids).values_list(
-            "exercise_id", "last_session_id"
+        last_session = dict(
+            ExerciseStat.objects.filter(user=user, exercise_id__in=exercise_ids).values_list(
+                "exercise_id", "last_session_id"
+            )
         )
-        match = Q(pk__in=[])
-        for exercise_id, session_id in pairs:
-            match |= Q(exercise_id=exercise_id, session_id=session_id)
+        if not last_session:
+            return {}
+        rows = (
+            self.filter(session_id__in=set(last_session.values()), exercise_id__in=list(last_session))
+            .order_by("order")
+            .values_list("exercise_id", "session_id", "reps", "duration_s", "load_kg", "side", "kind", "session__date")
+        )
         found = {}
-        for logged in self.filter(match).select_related("session", "exercise").order_by("order"):
-            found.setdefault(logged.exercise_id, []).append(logged)
+        for exercise_id, session_id, *values in rows:
+            # A session that was another exercise's last time may hold earlier sets of this one: not these.
+            if last_session[exercise_id] == session_id:
+                found.setdefault(exercise_id, []).append(LastSet(*values))
         return found
 
     def records(self):

@@ -205,10 +205,12 @@ def login_cookie(username):
 
 
 def token(username):
+    """A fresh API token for the runner (issuing under the same name rotates the last run's)."""
     from django.contrib.auth.models import User
-    from rest_framework.authtoken.models import Token
 
-    return Token.objects.get_or_create(user=User.objects.get(username=username))[0].key
+    from accounts.services import issue_token
+
+    return issue_token(User.objects.get(username=username), "bench").key
 
 
 def queries_per_request(path, username=None, method="get", body=None):
