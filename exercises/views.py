@@ -42,6 +42,8 @@ def exercise_list(request):
         filterset = ExerciseFilter(request.GET or None, queryset=Exercise.objects.library())
         # An invalid filter (say, an unknown muscle) shows its message and the whole library.
         exercises = filterset.qs if filterset.is_bound and filterset.is_valid() else Exercise.objects.library()
+        # A card shows these; the coaching text (three JSON lists a row to decode) stays in the database.
+        exercises = exercises.only("slug", "name", "pattern", "unilateral", "difficulty", "summary")
         page = Paginator(exercises, 50).get_page(request.GET.get("page"))
         card_lists(page)
         return {"filter": filterset, "page": page, "query": query.urlencode()}

@@ -241,23 +241,26 @@ class LoggedSetQuerySet(models.QuerySet):
         if not exercise_ids:
             return {}
         # Kept up to date on every write, so this stays one small query however long the log.
-        last_session = dict(
-            ExerciseStat.objects.filter(user=user, exercise_id__in=exercise_ids).values_list(
-                "exercise_id", "last_session_id"
-            )
-        )
-        if not last_session:
+        last = {
+            exercise_id: (session_id, day)
+            for exercise_id, session_id, day in ExerciseStat.objects.filter(
+                user=user, exercise_id__in=exercise_ids
+            ).values_list("exercise_id", "last_session_id", "last_date")
+        }
+        if not last:
             return {}
+        # No join to the sessions: the stat knows the date, and a join makes PostgreSQL hash every session.
         rows = (
-            self.filter(session_id__in=set(last_session.values()), exercise_id__in=list(last_session))
+            self.filter(session_id__in={s for s, _ in last.values()}, exercise_id__in=list(last))
             .order_by("order")
-            .values_list("exercise_id", "session_id", "reps", "duration_s", "load_kg", "side", "kind", "session__date")
+            .values_list("exercise_id", "session_id", "reps", "duration_s", "load_kg", "side", "kind")
         )
         found = {}
         for exercise_id, session_id, *values in rows:
             # A session that was another exercise's last time may hold earlier sets of this one: not these.
-            if last_session[exercise_id] == session_id:
-                found.setdefault(exercise_id, []).append(LastSet(*values))
+            last_session, day = last[exercise_id]
+            if last_session == session_id:
+                found.setdefault(exercise_id, []).append(LastSet(*values, day))
         return found
 
     def records(self):
