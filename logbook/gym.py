@@ -116,11 +116,14 @@ def plan_rows(planned, unit, last, phase):
     """
     rows, suggestions = [], {}
     jumps = planned.enrollment.program.is_plyometric
-    for p in planned.workout.prescriptions.all():
+    prescriptions = planned.workout.prescriptions.all()
+    kits = figures.kits([p.exercise_id for p in prescriptions if p.exercise_id in last])
+    for p in prescriptions:
         previous = last.get(p.exercise_id, [])
         suggestion = None
         if previous:
-            suggestion = figures.suggestion_for(p.exercise, previous, unit, plan_for(p, phase)._replace(jumps=jumps))
+            plan = plan_for(p, phase)._replace(jumps=jumps)
+            suggestion = figures.suggestion_for(p.exercise, previous, unit, plan, kits[p.exercise_id])
             suggestions[p.exercise_id] = suggestion
         loads = [s.load_kg for s in previous if s.load_kg]
         load_kg = suggestion.load_kg if suggestion and suggestion.load_kg else (max(loads) if loads else None)

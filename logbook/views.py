@@ -143,9 +143,8 @@ def session_create(request, planned_pk=None):
             PlannedSession.objects.select_related("enrollment__program", "workout__week").prefetch_related(
                 Prefetch(
                     "workout__prescriptions",
-                    queryset=Prescription.objects.select_related("exercise").prefetch_related(
-                        "exercise__equipment", "exercise__harder"
-                    ),
+                    # The suggestions' kit comes from figures.kits (two name queries), not two prefetches.
+                    queryset=Prescription.objects.select_related("exercise"),
                 )
             ),
             pk=planned_pk,
