@@ -127,6 +127,9 @@ class Exercise(models.Model):
         MODERATE = "moderate", "Moderate"
         HIGH = "high", "High"
 
+    # Long text and JSON lists a list of names never shows: pages that list exercises defer them.
+    COACHING_TEXT = ("aliases", "summary", "steps", "cues", "safety")
+
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
     aliases = models.TextField(blank=True, help_text="Other names, one per line; searched.")

@@ -190,7 +190,7 @@ def exercise_summaries(user, unit):
         ExerciseStat.objects.filter(user=user)
         .select_related("exercise", "best_set")
         # The exercise's coaching text is not shown here: not reading it saves decoding three JSON lists a row.
-        .defer(*(f"exercise__{name}" for name in ("aliases", "summary", "steps", "cues", "safety")))
+        .defer(*(f"exercise__{name}" for name in Exercise.COACHING_TEXT))
         .order_by("-last_date", "exercise__name")
     )
     ids = [s.exercise_id for s in stats]

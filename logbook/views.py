@@ -52,7 +52,8 @@ def today(request):
     sessions = list(PlannedSession.objects.next_for(request.user))
     exercise_ids = {p.exercise_id for s in sessions for p in s.workout.prescriptions.all()}
     last = LoggedSet.objects.last_time(request.user, exercise_ids)
-    drafts = list(Draft.objects.filter(user=request.user).order_by("-updated_at")[:5])
+    # Not the drafts' sets (up to 200 each): Today shows their names and counts.
+    drafts = list(Draft.objects.filter(user=request.user).defer("data").order_by("-updated_at")[:5])
     drafting = {d.planned_session_id for d in drafts}
     for s in sessions:
         s.due = s.date <= today

@@ -260,7 +260,20 @@ class PlannedSessionQuerySet(models.QuerySet):
         return (
             self.filter(id__in=[i for i in ids if i])
             .select_related("enrollment__program")
-            .prefetch_related(models.Prefetch("workout", queryset=Workout.objects.with_items()))
+            .prefetch_related(
+                models.Prefetch(
+                    "workout",
+                    queryset=Workout.objects.prefetch_related(
+                        models.Prefetch(
+                            "prescriptions",
+                            # Today lists each exercise by name: its coaching text stays in the database.
+                            queryset=Prescription.objects.select_related("exercise")
+                            .defer(*(f"exercise__{name}" for name in Exercise.COACHING_TEXT))
+                            .order_by("order"),
+                        )
+                    ),
+                )
+            )
             .order_by("date", "enrollment__program__name")
         )
 

@@ -5,8 +5,8 @@ years of history (800 sessions, 16,000 sets) who follows two programs, one of th
 sets, and a runner with a month of history. Then it requests each page with Django's test Client, signed
 in. Before every measured request the runner's data version and the content version are bumped and the
 cache is cleared, so nothing cached can answer: each request is what a runner gets right after their data
-changed. It prints one markdown table: median and p90 of RENDER_BENCH_REQUESTS (default 30) requests a
-page, and the database queries of one.
+changed. The pages take turns, a request each per round. It prints one markdown table: median and p90
+of RENDER_BENCH_REQUESTS (default 30) requests a page, and the database queries of one.
 
 No server and no second process: the numbers are the middleware, the view, its queries and the template
 rendering, one request at a time, on this machine.
@@ -160,36 +160,51 @@ def cold(username):
     cache.clear()
 
 
-def measure(label, path, username):
-    """Median and p90 ms of REQUESTS cold requests of `path`, and the queries of one of them."""
+def client_for(username):
     from django.contrib.auth.models import User
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client()
     if username:
         client.force_login(User.objects.get(username=username))
+    return client
 
-    def get():
-        response = client.get(path)
+
+def measure(pages):
+    """Median and p90 ms of REQUESTS cold requests of each (label, path, username), and the queries of one.
+
+    The pages take turns, one request each per round: a slow spell of a shared machine then lands on
+    every page alike instead of on whichever page was being measured at the time.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clients = {label: client_for(username) for label, _, username in pages}
+
+    def get(label, path):
+        response = clients[label].get(path)
         assert response.status_code == 200, (label, path, response.status_code)
 
-    cold(username)
-    get()  # the process's first request of a page compiles its templates: not what a runner waits for
-    cold(username)
-    with CaptureQueriesContext(connection) as ctx:
-        get()
-    queries = len(ctx.captured_queries)  # now: every request empties the connection's query log
-    times = []
-    for _ in range(REQUESTS):
+    queries, times = {}, {label: [] for label, _, _ in pages}
+    for label, path, username in pages:
         cold(username)
-        start = time.perf_counter()
-        get()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    p90 = times[round(0.9 * (len(times) - 1))]
-    return {"label": label, "median": statistics.median(times), "p90": p90, "queries": queries}
+        get(label, path)  # the process's first request of a page compiles its templates: not what a runner waits for
+        cold(username)
+        with CaptureQueriesContext(connection) as ctx:
+            get(label, path)
+        queries[label] = len(ctx.captured_queries)  # now: every request empties the connection's query log
+    for _ in range(REQUESTS):
+        for label, path, username in pages:
+            cold(username)
+            start = time.perf_counter()
+            get(label, path)
+            times[label].append((time.perf_counter() - start) * 1000)
+    results = []
+    for label, _, _ in pages:
+        values = sorted(times[label])
+        p90 = values[round(0.9 * (len(values) - 1))]
+        results.append({"label": label, "median": statistics.median(values), "p90": p90, "queries": queries[label]})
+    return results
 
 
 def main():
@@ -214,14 +229,10 @@ def main():
         (f"/log/planned/<id>/ ({SETS_IN_PLANNED} sets)", f"/log/planned/{found['planned']}/", HEAVY),
         (f"/log/<id>/edit/ ({SETS_IN_PLANNED} sets)", f"/log/{found['logged']}/edit/", HEAVY),
     ]
-    results = []
-    for label, path, username in pages:
-        if ONLY and not any(part in label for part in ONLY):
-            continue
-        result = measure(label, path, username)
-        median, p90 = result["median"], result["p90"]
-        print(f"render bench: {label:48} median {median:6.1f} ms  p90 {p90:6.1f} ms", file=sys.stderr)
-        results.append(result)
+    pages = [page for page in pages if not ONLY or any(part in page[0] for part in ONLY)]
+    results = measure(pages)
+    for r in results:
+        print(f"render bench: {r['label']:48} median {r['median']:6.1f} ms  p90 {r['p90']:6.1f} ms", file=sys.stderr)
     how = "as under pytest (instrumented templates)" if INSTRUMENTED else "DEBUG off"
     print(f"\nIn-process, cold (caches cleared, versions bumped before each request), {how}, {REQUESTS} requests:\n")
     print("| page | median ms | p90 ms | queries |")
