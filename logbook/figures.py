@@ -20,7 +20,11 @@ def records(user, exercise=None, limit=10):
     sets = LoggedSet.objects.filter(session__user=user, is_record=True)
     if exercise is not None:
         sets = sets.filter(exercise=exercise)
-    return sets.select_related("exercise", "session").order_by("-session__date", "-session_id", "-order")[:limit]
+    return (
+        sets.select_related("exercise", "session")
+        .defer(*(f"exercise__{name}" for name in Exercise.COACHING_TEXT), "session__notes")
+        .order_by("-session__date", "-session_id", "-order")[:limit]
+    )
 
 
 def best_set(user, exercise):
