@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Min, Prefetch, Sum
+from django.db.models import Count, F, Min, Prefetch, Sum
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -36,7 +36,7 @@ from .forms import (
     parse_token,
     set_initial,
 )
-from .models import Draft, ExerciseStat, ImportBatch, LoggedSet, Session
+from .models import Draft, ExerciseStat, ImportBatch, LoggedSet, Session, session_title
 from .units import from_kg
 
 
@@ -86,8 +86,14 @@ def today(request):
 def session_list(request):
     """The runner's sessions, newest first, filterable by program and exercise."""
     form = HistoryFilterForm(request.GET or None, user=request.user)
-    sessions = Session.objects.for_user(request.user).select_related(
-        "planned_session__enrollment__program", "planned_session__workout"
+    # A row shows the title, the date and figures: two names, not five joined model instances.
+    sessions = (
+        Session.objects.for_user(request.user)
+        .only("id", "date", "name")
+        .annotate(
+            program_name=F("planned_session__enrollment__program__name"),
+            workout_name=F("planned_session__workout__name"),
+        )
     )
     if form.is_valid():
         if program := form.cleaned_data.get("program"):
@@ -110,6 +116,7 @@ def session_list(request):
     ):
         names.setdefault(row["session_id"], []).append(row["exercise__name"] or row["exercise_name"])
     for s in page:
+        s.heading = session_title(s.name, s.program_name, s.workout_name)
         s.set_count = totals.get(s.pk, {}).get("n", 0)
         s.volume_kg = totals.get(s.pk, {}).get("volume")
         s.exercise_names = names.get(s.pk, [])

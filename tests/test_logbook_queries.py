@@ -159,3 +159,22 @@ def test_logging_through_the_api_takes_the_same_few_queries_for_3_sets_or_30(con
         counts[n] = len(ctx.captured_queries)
     assert counts[3] == counts[30], counts
     assert counts[3] <= 12, counts
+
+
+def test_the_log_titles_each_session_by_its_name_its_plan_or_as_a_training_session(
+    content, user, client_logged_in, today
+):
+    from tests.helpers import log_session, page_text
+
+    enrollment = program_services.enrol(user, Program.objects.get(slug="posterior-chain"), today, [0, 3])
+    planned = enrollment.planned_sessions.order_by("sequence").first()
+    squat = {"exercise": "goblet-squat", "reps": 8, "load_kg": Decimal("20")}
+    log_session(user, today, squat, planned=planned, name="")
+    log_session(user, today - datetime.timedelta(days=1), squat, name="Hill legs & core")
+    log_session(user, today - datetime.timedelta(days=2), squat, name="")
+    response = client_logged_in.get("/log/")
+    text = page_text(response)
+    assert f"{enrollment.program.name} · {planned.workout.name}" in text
+    assert "Hill legs &amp; core" in response.content.decode()  # escaped once, not twice
+    assert "Training session" in text
+    assert "3 sessions" in text and "1 set · volume 160 kg · Goblet squat" in text

@@ -314,3 +314,19 @@ def prescription_list(items, caption, unit="kg", show_last=False):
         lines.append(line + "</li>")
     lines.append("</ol>")
     return mark_safe("".join(lines))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def session_item(session, unit):
+    """One session of the training log (views.session_list sets `heading`, `set_count`, `volume_kg` and
+    `exercise_names`): its title and date, linking to it, then sets, volume and exercises."""
+    day = session.date
+    count = session.set_count
+    volume = f" · volume {escape(format_load(session.volume_kg, unit))}" if session.volume_kg else ""
+    return mark_safe(  # noqa: S308 - every value below is escaped or a number
+        f'<a class="list-group-item list-group-item-action" href="{escape(route(session.pk, "logbook:detail"))}">'
+        f'<div class="d-flex justify-content-between"><strong>{escape(session.heading)}</strong>'
+        f"<span>{WEEKDAY_SHORT[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}</span></div>"
+        f'<div class="small text-body-secondary">{count} set{"" if count == 1 else "s"}{volume} · '
+        f"{escape(', '.join(session.exercise_names))}</div></a>"
+    )
