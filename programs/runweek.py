@@ -47,9 +47,18 @@ def shape_of(program) -> placement.ProgramShape:
 
 def planned_sessions(user, today=None):
     """Every session of the runner's current enrolments that the rules look at, with what they need."""
-    workouts = Workout.objects.prefetch_related(
-        Prefetch("prescriptions", queryset=Prescription.objects.select_related("exercise"))
+    # Ground contacts need each prescription's dose and contacts per rep, not the exercise's coaching text.
+    prescriptions = Prescription.objects.select_related("exercise").only(
+        "workout_id",
+        "sets",
+        "reps_min",
+        "reps_max",
+        "duration_s",
+        "rest_s",
+        "per_side",
+        "exercise__ground_contacts_per_rep",
     )
+    workouts = Workout.objects.prefetch_related(Prefetch("prescriptions", queryset=prescriptions))
     sessions = PlannedSession.objects.for_user(user).filter(enrollment__status=Enrollment.Status.ACTIVE)
     pending = sessions.filter(status=PlannedSession.Status.PLANNED)
     if today is not None:
