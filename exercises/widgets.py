@@ -26,11 +26,15 @@ def escape(value):
 
 def attributes(attrs):
     """HTML attributes as Django's widget templates write them: `True` bare, `False` and `None` left out."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False and value is not None
-    )
+    out = []
+    for name, value in attrs.items():
+        if value is True:
+            out.append(f" {name}")
+        elif value is not False and value is not None:
+            # Most values are plain strings or numbers; only they skip escape()'s safe-string check.
+            text = html.escape(value) if type(value) is str else str(value) if type(value) is int else escape(value)
+            out.append(f' {name}="{text}"')
+    return "".join(out)
 
 
 def option(value, label, selected=False):

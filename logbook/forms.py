@@ -119,17 +119,37 @@ class Checkbox(forms.CheckboxInput):
         return mark_safe(f'<input type="checkbox" name="{widgets.escape(name)}"{widgets.attributes(attrs)}>')
 
 
+class SharedChoicesMixin:
+    """A choice field whose choices every form of a formset shares.
+
+    Django deep-copies a field's choices for each form it builds; these are never changed in place (a form
+    that needs others assigns new ones), so each form's copy shares them: a 28-set page built 28 copies of
+    every list, most of the time its forms took to make.
+    """
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
+
+class SharedChoiceField(SharedChoicesMixin, forms.ChoiceField):
+    pass
+
+
+class SharedTypedChoiceField(SharedChoicesMixin, forms.TypedChoiceField):
+    pass
+
+
 class SetForm(forms.Form):
     """One logged set; the load is typed in the runner's unit and stored in kg."""
 
     # Choices come from one list shared by every row of the formset: one query per page, not per row.
-    exercise = forms.TypedChoiceField(choices=[], required=False, empty_value=None, widget=widgets.ExercisePicker)
+    exercise = SharedTypedChoiceField(choices=[], required=False, empty_value=None, widget=widgets.ExercisePicker)
     # Fields only parse what was typed; logbook.rules says what is allowed (clean()).
     reps = IntegerFormField(required=False, widget=widgets.NumberInput)
     duration_s = IntegerFormField(required=False, label="Seconds", widget=widgets.NumberInput)
     load = DecimalFormField(max_digits=8, decimal_places=3, required=False, widget=widgets.NumberInput)
-    side = forms.ChoiceField(choices=LoggedSet.Side.choices, initial=LoggedSet.Side.BOTH, widget=widgets.Select)
-    rpe = forms.TypedChoiceField(
+    side = SharedChoiceField(choices=LoggedSet.Side.choices, initial=LoggedSet.Side.BOTH, widget=widgets.Select)
+    rpe = SharedTypedChoiceField(
         choices=[("", "—")] + [(str(v), label) for v, label in RPE_CHOICES],
         coerce=to_decimal,
         empty_value=None,
@@ -143,7 +163,7 @@ class SetForm(forms.Form):
     # Not edited on the page, but kept: a warm-up stays a warm-up, an imported distance stays, and
     # a set imported under a name the library does not know keeps that name until one is chosen.
     exercise_name = forms.CharField(required=False, widget=widgets.HiddenInput)
-    kind = forms.ChoiceField(choices=LoggedSet.Kind.choices, required=False, widget=widgets.HiddenInput)
+    kind = SharedChoiceField(choices=LoggedSet.Kind.choices, required=False, widget=widgets.HiddenInput)
     distance_m = DecimalFormField(max_digits=9, decimal_places=2, required=False, widget=widgets.HiddenInput)
 
     def __init__(self, *args, unit="kg", exercises=None, needs_load=(), **kwargs):

@@ -178,6 +178,14 @@ def gym_row(form, number, timed=False, pick=False, tick=True):
     )
 
 
+@register.simple_tag
+def gym_rows(card, session=None):
+    """Every set row of a card (gym.cards): the exercise picker in reach where the card names no exercise,
+    the tick where the session is not logged yet (the edit page has none)."""
+    pick, tick = not card.exercise, not session
+    return mark_safe("".join(gym_row(form, number, card.timed, pick, tick) for form, number, _ in card.rows))
+
+
 # --- progress pages ------------------------------------------------------------------------------------------
 
 
