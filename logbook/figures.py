@@ -1,5 +1,6 @@
 """Progress figures, aggregated in the database so pages stay fast as the log grows."""
 
+from collections import Counter, defaultdict
 from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -148,8 +149,8 @@ def kits(exercise_ids):
     return {pk: Kit(frozenset(equipment.get(pk, ())), harder.get(pk)) for pk in exercise_ids}
 
 
-def kit_of(exercise):
-    """One exercise's Kit from its (prefetched) relations."""
+def _kit_from_relations(exercise):
+    """One exercise's Kit from its (prefetched) relations, for callers that did not ask `kits` first."""
     harder = min(exercise.harder.all(), key=lambda e: e.difficulty, default=None)
     return Kit(frozenset(e.slug for e in exercise.equipment.all()), harder.name if harder else None)
 
@@ -161,7 +162,7 @@ def suggestion_for(exercise, last_sets, unit, plan=None, kit=None):
         plan = (plan or Plan(None, None, None))._replace(
             reps_min=exercise.reps_min, reps_max=exercise.reps_max, seconds=exercise.duration_s
         )
-    kit = kit or kit_of(exercise)
+    kit = kit or _kit_from_relations(exercise)
     if exercise.is_plyometric or plan.jumps:
         kind = progression.PLYOMETRIC
     elif any(s.load_kg for s in working):
@@ -248,18 +249,16 @@ def weekly(user, today):
         .annotate(planned=Count("id"), done=Count("id", filter=Q(status=PlannedSession.Status.DONE)))
         .order_by()
     )
-    muscles = {}
+    muscles, volume, contacts = defaultdict(Counter), Counter(), Counter()
     for day, muscle, count in by_muscle:
-        per_week = muscles.setdefault(muscle, {})
-        per_week[monday(day)] = per_week.get(monday(day), 0) + count
-    volume, contacts = {}, {}
+        muscles[muscle][monday(day)] += count
     for day, kg, jumps in totals:
-        volume[monday(day)] = volume.get(monday(day), 0) + (kg or 0)
-        contacts[monday(day)] = contacts.get(monday(day), 0) + (jumps or 0)
-    planned, done = {}, {}
+        volume[monday(day)] += kg or 0
+        contacts[monday(day)] += jumps or 0
+    planned, done = Counter(), Counter()
     for day, n_planned, n_done in plan:
-        planned[monday(day)] = planned.get(monday(day), 0) + n_planned
-        done[monday(day)] = done.get(monday(day), 0) + n_done
+        planned[monday(day)] += n_planned
+        done[monday(day)] += n_done
     rows = [
         {
             "week": week,

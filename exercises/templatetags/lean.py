@@ -15,6 +15,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from .exercise_pictures import exercise_picture
+
 register = template.Library()
 
 # Digits, so the placeholder fits <int:…>, <slug:…> and <str:…> alike.
@@ -46,8 +48,6 @@ def exercise_card(exercise):
 
     Written in one call: fifty cards through the template language cost more than the rest of the page.
     """
-    from .exercise_pictures import exercise_picture
-
     per_side = " · per side" if exercise.unilateral else ""
     badges = "".join(
         f'<span class="badge rounded-pill text-bg-secondary me-1">{escape(name)}</span>'

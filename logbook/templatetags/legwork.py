@@ -251,6 +251,12 @@ def week_cells(values):
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def short_date(day, year=True, weekday=False):
+    """`day|date:"j M Y"` (or "j M", or "D j M Y") for rows written as strings: the filter costs more than the row."""
+    text = f"{day.day} {MONTHS[day.month - 1]}" + (f" {day.year}" if year else "")
+    return f"{WEEKDAY_SHORT[day.weekday()]} {text}" if weekday else text
+
+
 @register.simple_tag
 def history_rows(points, unit):
     """The rows of an exercise's session table (figures.history), newest first: the session's date, linking
@@ -263,7 +269,7 @@ def history_rows(points, unit):
         reps = "—" if point["total_reps"] is None else point["total_reps"]
         rows.append(
             f'<tr><th scope="row"><a href="{escape(route(point["session_id"], "logbook:detail"))}">'
-            f"{day.day} {MONTHS[day.month - 1]} {day.year}</a></th><td>{point['sets']}</td><td>{reps}</td>"
+            f"{short_date(day)}</a></th><td>{point['sets']}</td><td>{reps}</td>"
             f"<td>{in_unit(point['max_load'], unit) or '—'}</td><td>{in_unit(point['volume'], unit) or '0'}</td>"
             f"<td>{in_unit(point['best_e1rm'], unit) or '—'}</td></tr>"
         )
@@ -314,7 +320,7 @@ def prescription_list(items, caption, unit="kg", show_last=False):
         if show_last and last:
             day = last[0].date
             line += (
-                f'<span class="rx-last small">Last time ({day.day} {MONTHS[day.month - 1]}): '
+                f'<span class="rx-last small">Last time ({short_date(day, year=False)}): '
                 f"{escape(sets_line(last, unit))}</span>"
             )
         elif show_last:
@@ -334,7 +340,7 @@ def session_item(session, unit):
     return mark_safe(  # noqa: S308 - every value below is escaped or a number
         f'<a class="list-group-item list-group-item-action" href="{escape(route(session.pk, "logbook:detail"))}">'
         f'<div class="d-flex justify-content-between"><strong>{escape(session.heading)}</strong>'
-        f"<span>{WEEKDAY_SHORT[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}</span></div>"
+        f"<span>{short_date(day, weekday=True)}</span></div>"
         f'<div class="small text-body-secondary">{count} set{"" if count == 1 else "s"}{volume} · '
         f"{escape(', '.join(session.exercise_names))}</div></a>"
     )
